@@ -18,12 +18,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 PIP=(.venv/bin/python -m pip)
 
-# On Linux without an NVIDIA GPU, take PyTorch's CPU build (about 200 MB) rather than the default
-# CUDA build (several GB). If that index cannot be reached, fall back to the default package index.
-if [ "$(uname -s)" = Linux ] && ! command -v nvidia-smi >/dev/null 2>&1; then
+# On Linux without an NVIDIA GPU, take PyTorch's CPU build (about 200 MB) from PyTorch's own index
+# rather than the default CUDA build (several GB), when that index can be reached.
+TORCH_CPU_INDEX=https://download.pytorch.org/whl/cpu
+if [ "$(uname -s)" = Linux ] && ! command -v nvidia-smi >/dev/null 2>&1 \
+   && .venv/bin/python -c "import urllib.request as u; u.urlopen('$TORCH_CPU_INDEX/', timeout=5)" 2>/dev/null; then
   echo "== Installing PyTorch (CPU build)"
-  "${PIP[@]}" install --timeout 20 torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
-    || "${PIP[@]}" install torch==2.13.0
+  "${PIP[@]}" install torch==2.13.0 --index-url "$TORCH_CPU_INDEX"
 fi
 
 echo "== Installing the course's packages"

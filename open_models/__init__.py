@@ -1,9 +1,11 @@
 """Helpers for the open-models course: catalog, loading and generation."""
 
+from .bundles import bundled_gguf_path
+from .cache import cache_dir, temporary_cache
 from .catalog import ModelEntry, get_entry, load_catalog, model_ids, offline_ids
 from .errors import CourseError
 from .generation import Generation, generate
-from .loading import LoadedModel, bundled_gguf_path, cache_dir, load_model, temporary_cache
+from .loading import LoadedModel, load_model
 
 __all__ = [
     "CourseError",
@@ -34,7 +36,6 @@ def _show_course_errors_briefly() -> None:
 
     def handler(shell, etype, value, tb, tb_offset=None):
         print(f"{etype.__name__}: {value}")
-        return None
 
     shell.set_custom_exc((CourseError,), handler)
 

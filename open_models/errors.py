@@ -31,3 +31,7 @@ class BundleCorrupted(CourseError, OSError):
 
 class InvalidInput(CourseError, ValueError):
     """An argument a learner passed that cannot work (empty prompt, bad limit, ...)."""
+
+
+class NotEnoughMemory(CourseError, MemoryError):
+    """A model that would not fit in the memory available now."""
