@@ -6,15 +6,14 @@ claims many languages without naming them (Gemma 3: "over 140 languages").
 
 from __future__ import annotations
 
-import csv
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
+from .data_files import read_csv
 from .errors import UnknownModelError
 
-CATALOG_FILE = files("open_models").joinpath("data/models.csv")
+CATALOG_FILE = "models.csv"
 
 
 @dataclass(frozen=True)
@@ -87,8 +86,7 @@ def _entry(row: dict[str, str]) -> ModelEntry:
 
 def read_rows() -> list[dict[str, str]]:
     """The catalog as plain rows, exactly as written in the CSV."""
-    with CATALOG_FILE.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv(CATALOG_FILE)
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,10 @@
-import csv
 import re
 from datetime import date
 
 import pytest
 
 from open_models import get_entry, load_catalog, model_ids, offline_ids
-from open_models.catalog import CATALOG_FILE, read_rows
+from open_models.catalog import read_rows
 from open_models.errors import UnknownModelError
 
 REQUIRED = ["id", "name", "developer", "params_b", "license", "license_type", "instruction_tuned",
@@ -57,9 +56,3 @@ def test_unknown_id_suggests_the_closest_and_lists_all():
     assert "Did you mean 'smollm2-135m-instruct'?" in message
     for model_id in model_ids():
         assert model_id in message
-
-
-def test_csv_parses_with_the_standard_reader():
-    with CATALOG_FILE.open(encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle))
-    assert header[:3] == ["id", "name", "developer"]

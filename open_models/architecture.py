@@ -1,0 +1,168 @@
+"""Model architectures from their real config files: exact parameter counts and KV-cache memory.
+
+Each file in ``data/configs/`` is a model's ``config.json`` as published on the Hugging Face Hub,
+plus metadata keys that start with ``_source``, ``_retrieved`` or ``_published`` (where the numbers
+come from, and the size the developer states). Building a config on PyTorch's *meta* device creates
+every tensor's shape but allocates no memory and downloads nothing, so even a 46.7B-parameter model
+can be counted exactly on a laptop.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from .data_files import read_csv
+from .errors import InvalidInput
+
+CONFIG_DIR = files("open_models").joinpath("data/configs")
+FINE_TUNES_FILE = "fine_tunes.csv"
+METADATA_PREFIXES = ("_source", "_retrieved", "_published")
+GB = 1e9
+
+
+class UnknownConfig(InvalidInput):
+    """An architecture name with no config file in ``data/configs/``."""
+
+
+def config_names() -> list[str]:
+    """The names of the bundled config files, e.g. ``["falcon-40b", ...]``."""
+    return sorted(p.name[: -len(".json")] for p in CONFIG_DIR.iterdir() if p.name.endswith(".json"))
+
+
+@lru_cache(maxsize=None)
+def read_config_file(name: str) -> dict:
+    """The raw JSON of one config file, metadata included."""
+    if name not in config_names():
+        raise UnknownConfig(f"No architecture config named {name!r}. Known names: {', '.join(config_names())}.")
+    return json.loads(CONFIG_DIR.joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
+def metadata(name: str) -> dict:
+    """The ``_source``/``_retrieved``/``_published...`` keys of a config file, without the underscore."""
+    return {k[1:]: v for k, v in read_config_file(name).items() if k.startswith(METADATA_PREFIXES)}
+
+
+def load_config(name: str):
+    """A ``transformers`` config object built from the file (metadata keys stripped)."""
+    from transformers import AutoConfig
+
+    fields = {k: v for k, v in read_config_file(name).items() if not k.startswith(METADATA_PREFIXES)}
+    return AutoConfig.for_model(fields.pop("model_type"), **fields)
+
+
+def build_on_meta(config):
+    """The model for ``config`` with shapes only: no memory for weights, nothing downloaded."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    with torch.device("meta"):
+        return AutoModelForCausalLM.from_config(config)
+
+
+def count_parameters(model) -> int:
+    """Every parameter, counted once (tied embeddings are shared, so they count once)."""
+    return sum(p.numel() for p in model.parameters())
+
+
+def expert_parameters(model) -> int:
+    """Parameters inside the mixture-of-experts blocks (modules named ``...experts``); 0 for a dense model."""
+    return sum(
+        p.numel()
+        for name, module in model.named_modules()
+        if name.endswith("experts")
+        for p in module.parameters()
+    )
+
+
+def active_parameters(model, config) -> int:
+    """Parameters used for one token: the total minus the experts the router did not pick."""
+    total = count_parameters(model)
+    experts = getattr(config, "num_local_experts", None)
+    if not experts:
+        return total
+    unused_share = (experts - config.num_experts_per_tok) / experts
+    return total - round(expert_parameters(model) * unused_share)
+
+
+def kv_heads(config) -> int:
+    """How many key/value heads each layer caches (Falcon spells this its own way)."""
+    if config.model_type == "falcon":
+        if config.new_decoder_architecture:
+            return config.num_kv_heads
+        return 1 if config.multi_query else config.num_attention_heads
+    return getattr(config, "num_key_value_heads", None) or config.num_attention_heads
+
+
+def head_dim(config) -> int:
+    return getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+
+
+def attention_kind(config) -> str:
+    """MHA: one K/V head per query head; MQA: one K/V head for all; GQA: groups share one."""
+    kv = kv_heads(config)
+    if kv == config.num_attention_heads:
+        return "MHA"
+    return "MQA" if kv == 1 else "GQA"
+
+
+def kv_cache_bytes(config, tokens: int, bytes_per_value: int = 2) -> int:
+    """Memory of the key/value cache: 2 (K and V) × layers × kv_heads × head_dim × bytes × tokens.
+
+    This is the full-attention size; layers with a sliding window keep at most the window.
+    """
+    if tokens < 0 or bytes_per_value <= 0:
+        raise InvalidInput("tokens must be 0 or more and bytes_per_value more than 0 (2 for float16).")
+    per_token = 2 * config.num_hidden_layers * kv_heads(config) * head_dim(config) * bytes_per_value
+    return per_token * tokens
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """One model's shape, counted from its config."""
+
+    name: str
+    model_type: str
+    layers: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    attention: str
+    total_params: int
+    active_params: int
+    published_params_b: float
+    source: str
+    retrieved: str
+
+    @property
+    def kv_bytes_per_token(self) -> int:
+        return 2 * self.layers * self.kv_heads * self.head_dim * 2
+
+
+@lru_cache(maxsize=None)
+def describe(name: str) -> Architecture:
+    """Build ``name`` on the meta device and summarise it (cached: big models take a few seconds)."""
+    config = load_config(name)
+    model = build_on_meta(config)
+    meta = metadata(name)
+    return Architecture(
+        name=name,
+        model_type=config.model_type,
+        layers=config.num_hidden_layers,
+        heads=config.num_attention_heads,
+        kv_heads=kv_heads(config),
+        head_dim=head_dim(config),
+        attention=attention_kind(config),
+        total_params=count_parameters(model),
+        active_params=active_parameters(model, config),
+        published_params_b=meta["published_params_b"],
+        source=meta["source"],
+        retrieved=meta["retrieved"],
+    )
+
+
+def load_fine_tunes() -> list[dict[str, str]]:
+    """The fine-tunes the lesson names, each with its base model and a dated source."""
+    return read_csv(FINE_TUNES_FILE)

@@ -1,0 +1,23 @@
+"""Save the charts the notebooks draw into the repository's images/ folder, for the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def images_dir(start: Path | None = None) -> Path | None:
+    """The course's images/ folder: found from the working directory upwards, or None (e.g. in Colab)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "images").is_dir() and (folder / "notebooks").is_dir():
+            return folder / "images"
+    return None
+
+
+def save_figure(fig, name: str, start: Path | None = None) -> str | None:
+    """Save ``fig`` as images/<name>.png when the course's images folder exists; return its relative path."""
+    folder = images_dir(start)
+    if folder is None:
+        return None
+    fig.savefig(folder / f"{name}.png", dpi=110, bbox_inches="tight")
+    return f"images/{name}.png"

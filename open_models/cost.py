@@ -1,0 +1,196 @@
+"""What running a model costs: API prices per million tokens, and the cost of serving one yourself.
+
+``data/prices.csv`` holds a dated snapshot of published per-token prices (USD per million tokens),
+one row per model *and provider*, with an optional quality score from its own source.
+``data/machines.csv`` holds example hourly prices of cloud machines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .data_files import read_csv
+from .errors import InvalidInput
+
+PRICES_FILE = "prices.csv"
+MACHINES_FILE = "machines.csv"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Artificial Analysis blends input and output prices 3:1 (https://artificialanalysis.ai/methodology).
+INPUT_WEIGHT, OUTPUT_WEIGHT = 3, 1
+
+
+@dataclass(frozen=True)
+class Price:
+    """One model at one provider: USD per million input and output tokens."""
+
+    model: str
+    provider: str
+    open_weights: bool
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    quality: float | None
+    quality_metric: str
+    quality_source: str
+    source: str
+    retrieved: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.model} ({self.provider})"
+
+    @property
+    def blended(self) -> float:
+        """The 3:1 blended price, Artificial Analysis's convention."""
+        return blended_price(self.input_usd_per_mtok, self.output_usd_per_mtok)
+
+
+@dataclass(frozen=True)
+class Machine:
+    machine: str
+    vcpus: int
+    memory_gib: float
+    usd_per_hour: float
+    source: str
+    retrieved: str
+
+
+def _positive(value, name: str, allow_zero: bool = False) -> float:
+    """``value`` as a float that is > 0 (or >= 0), else InvalidInput saying what to pass."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be a number, not {value!r}.") from None
+    if number != number or number < 0 or (number == 0 and not allow_zero):  # NaN, negative, zero
+        need = "zero or more" if allow_zero else "greater than zero"
+        raise InvalidInput(f"{name} must be {need}; got {value!r}.")
+    return number
+
+
+def blended_price(input_usd_per_mtok: float, output_usd_per_mtok: float,
+                  input_weight: float = INPUT_WEIGHT, output_weight: float = OUTPUT_WEIGHT) -> float:
+    """Weighted average price per million tokens; by default 3 input tokens for every output token."""
+    price_in = _positive(input_usd_per_mtok, "input_usd_per_mtok", allow_zero=True)
+    price_out = _positive(output_usd_per_mtok, "output_usd_per_mtok", allow_zero=True)
+    w_in = _positive(input_weight, "input_weight", allow_zero=True)
+    w_out = _positive(output_weight, "output_weight", allow_zero=True)
+    if w_in + w_out == 0:
+        raise InvalidInput("input_weight and output_weight cannot both be zero: use e.g. 3 and 1.")
+    return (w_in * price_in + w_out * price_out) / (w_in + w_out)
+
+
+def self_host_cost_per_mtok(usd_per_hour: float, tokens_per_second: float) -> float:
+    """USD per million generated tokens for a machine rented at ``usd_per_hour`` producing ``tokens_per_second``."""
+    hourly = _positive(usd_per_hour, "usd_per_hour (the machine's hourly price)")
+    speed = _positive(tokens_per_second, "tokens_per_second (measure it with measure_throughput)")
+    return hourly / (speed * 3600) * 1e6
+
+
+def break_even_usd_per_hour(api_usd_per_mtok: float, tokens_per_second: float) -> float:
+    """The hourly machine price at which self-hosting costs the same per token as ``api_usd_per_mtok``."""
+    price = _positive(api_usd_per_mtok, "api_usd_per_mtok")
+    speed = _positive(tokens_per_second, "tokens_per_second (measure it with measure_throughput)")
+    return price * speed * 3600 / 1e6
+
+
+def _check_row(row: dict[str, str], where: str) -> None:
+    for field in ("source", "retrieved"):
+        if not row.get(field):
+            raise InvalidInput(f"{where}: the {field!r} column is empty; every row needs a source and a date.")
+    if not row["source"].startswith("https://"):
+        raise InvalidInput(f"{where}: source must be an https URL, got {row['source']!r}.")
+    if not ISO_DATE.match(row["retrieved"]):
+        raise InvalidInput(f"{where}: retrieved must be a date like 2026-11-26, got {row['retrieved']!r}.")
+
+
+def load_prices() -> tuple[Price, ...]:
+    """Every price row, checked: positive prices, https sources, ISO dates, a quality source when scored."""
+    prices = []
+    for number, row in enumerate(read_csv(PRICES_FILE), start=2):
+        where = f"prices.csv line {number} ({row.get('model')})"
+        _check_row(row, where)
+        quality = float(row["quality"]) if row["quality"] else None
+        if quality is not None and not (row["quality_metric"] and row["quality_source"].startswith("https://")):
+            raise InvalidInput(f"{where}: a quality score needs its metric and an https quality_source.")
+        prices.append(Price(
+            model=row["model"],
+            provider=row["provider"],
+            open_weights=row["open_weights"] == "yes",
+            input_usd_per_mtok=_positive(row["input_usd_per_mtok"], f"{where}: input_usd_per_mtok"),
+            output_usd_per_mtok=_positive(row["output_usd_per_mtok"], f"{where}: output_usd_per_mtok"),
+            quality=quality,
+            quality_metric=row["quality_metric"],
+            quality_source=row["quality_source"],
+            source=row["source"],
+            retrieved=row["retrieved"],
+        ))
+    return tuple(prices)
+
+
+def load_machines() -> tuple[Machine, ...]:
+    """Example cloud machines with an hourly price, each with a source and a date."""
+    machines = []
+    for number, row in enumerate(read_csv(MACHINES_FILE), start=2):
+        where = f"machines.csv line {number} ({row.get('machine')})"
+        _check_row(row, where)
+        machines.append(Machine(row["machine"], int(row["vcpus"]), float(row["memory_gib"]),
+                                _positive(row["usd_per_hour"], f"{where}: usd_per_hour"),
+                                row["source"], row["retrieved"]))
+    return tuple(machines)
+
+
+def measure_throughput(loaded, prompts, max_new_tokens: int = 64) -> tuple[int, float]:
+    """Generate greedily for each prompt; return (new tokens, seconds) summed over all prompts."""
+    from .generation import generate
+
+    if isinstance(prompts, str) or not prompts:
+        raise InvalidInput("prompts must be a non-empty list of strings, e.g. ['Name three fruits.'].")
+    tokens, seconds = 0, 0.0
+    for prompt in prompts:
+        reply = generate(loaded, prompt, max_new_tokens=max_new_tokens)
+        tokens += reply.new_tokens
+        seconds += reply.seconds
+    return tokens, seconds
+
+
+def plot_prices(prices, self_host: tuple[str, float] | None = None):
+    """Horizontal bars of blended price (log scale), open-weights rows in green; optionally one self-hosted bar."""
+    import matplotlib.pyplot as plt
+
+    bars = [(p.label, p.blended, "tab:green" if p.open_weights else "tab:blue") for p in prices]
+    if self_host is not None:
+        bars.append((self_host[0], self_host[1], "tab:orange"))
+    bars.sort(key=lambda bar: bar[1])
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(bars) + 1.2))
+    ax.barh([b[0] for b in bars], [b[1] for b in bars], color=[b[2] for b in bars])
+    for y, (_, value, _) in enumerate(bars):
+        ax.text(value * 1.05, y, f"${value:.3g}", va="center", fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("USD per million tokens, blended 3:1 input:output (log scale)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("tab:blue", "tab:green", "tab:orange")]
+    ax.legend(handles, ["proprietary API", "open weights, hosted API", "self-hosted (measured here)"],
+              loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_quality_vs_price(prices, self_host: tuple[str, float] | None = None):
+    """Quality score against blended price for the rows that have a score; a self-hosted price as a line."""
+    import matplotlib.pyplot as plt
+
+    scored = [p for p in prices if p.quality is not None]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for p in scored:
+        ax.scatter(p.blended, p.quality, color="tab:green" if p.open_weights else "tab:blue", s=50)
+        ax.annotate(p.label, (p.blended, p.quality), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    if self_host is not None:
+        ax.axvline(self_host[1], color="tab:orange", linestyle="--")
+        ax.text(self_host[1], ax.get_ylim()[0], f" {self_host[0]}\n (no comparable score)",
+                color="tab:orange", fontsize=8, va="bottom")
+    ax.set_xscale("log")
+    ax.set_xlabel("USD per million tokens, blended 3:1 (log scale)")
+    metrics = sorted({p.quality_metric for p in scored})
+    ax.set_ylabel(" / ".join(metrics) if len(metrics) == 1 else "quality score")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,126 @@
+"""The openness scorecard: which of five artefacts each model's developer has published.
+
+``data/openness.csv`` is in long format, one row per (model, criterion), so every cell of the
+scorecard carries its own evidence, source URL and retrieval date. A cell's status is ``yes``,
+``partial`` or ``no``; a model's score adds 1 per ``yes`` and 0.5 per ``partial`` (0 to 5).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .data_files import read_csv
+from .errors import InvalidInput, UnknownModelError
+
+SCORECARD_FILE = "openness.csv"
+OSI_FILE = "osi_criteria.csv"
+
+# The five things to publish, in the order the seed lists them (its last item, "full weights and
+# training metrics", repeats the weights, so its new part becomes "training logs").
+CRITERIA = ("training data", "weights", "evaluation code", "training code", "training logs")
+POINTS = {"yes": 1.0, "partial": 0.5, "no": 0.0}
+COLOURS = {"yes": "#2e7d32", "partial": "#f9a825", "no": "#c62828"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One scorecard cell: what a model's developer published for one criterion, and where it says so."""
+
+    model: str
+    criterion: str
+    status: str
+    evidence: str
+    source: str
+    retrieved: str
+
+
+def validate(cells: list[Cell]) -> None:
+    """Raise InvalidInput unless every status and criterion is known and each model has all five criteria once."""
+    for cell in cells:
+        if cell.status not in POINTS:
+            raise InvalidInput(f"{cell.model} / {cell.criterion}: status {cell.status!r} is not one of {', '.join(POINTS)}.")
+        if cell.criterion not in CRITERIA:
+            raise InvalidInput(f"{cell.model}: unknown criterion {cell.criterion!r}; use one of {', '.join(CRITERIA)}.")
+    for model in dict.fromkeys(cell.model for cell in cells):
+        found = sorted(cell.criterion for cell in cells if cell.model == model)
+        if found != sorted(CRITERIA):
+            raise InvalidInput(f"{model}: needs each of the five criteria exactly once, found {found}.")
+
+
+@lru_cache(maxsize=1)
+def load_scorecard() -> tuple[Cell, ...]:
+    """Every cell of the scorecard, in file order, checked with ``validate``."""
+    cells = [Cell(**row) for row in read_csv(SCORECARD_FILE)]
+    validate(cells)
+    return tuple(cells)
+
+
+def load_osi_criteria() -> list[dict[str, str]]:
+    """The ten criteria of the Open Source Definition, as plain rows (number, name, summary, source, retrieved)."""
+    return read_csv(OSI_FILE)
+
+
+def scorecard_models() -> list[str]:
+    return list(dict.fromkeys(cell.model for cell in load_scorecard()))
+
+
+def cells_for(model: str) -> list[Cell]:
+    """The five cells of one model; an unknown name gets the closest match and the full list."""
+    cells = [cell for cell in load_scorecard() if cell.model == model]
+    if cells:
+        return cells
+    known = scorecard_models()
+    close = difflib.get_close_matches(str(model), known, n=1, cutoff=0.4)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise UnknownModelError(f"No scorecard for {model!r}.{hint} Models on the scorecard: {', '.join(known)}.")
+
+
+def score(model: str) -> float:
+    """Openness score from 0 to 5: 1 per published criterion, 0.5 per partial one."""
+    return sum(POINTS[cell.status] for cell in cells_for(model))
+
+
+def scores() -> dict[str, float]:
+    """Every model's score, highest first (file order breaks ties)."""
+    table = {model: score(model) for model in scorecard_models()}
+    return dict(sorted(table.items(), key=lambda item: -item[1]))
+
+
+def grid(models: list[str] | None = None) -> tuple[list[str], list[list[str]]]:
+    """The statuses as a grid for plotting: (models, rows), one row per model in CRITERIA order."""
+    models = list(models) if models is not None else list(scores())
+    rows = []
+    for model in models:
+        by_criterion = {cell.criterion: cell.status for cell in cells_for(model)}
+        rows.append([by_criterion[criterion] for criterion in CRITERIA])
+    return models, rows
+
+
+def plot_scorecard(models: list[str] | None = None, ax=None):
+    """Draw the scorecard as a coloured grid (models x criteria) with each model's score; return the figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    names, rows = grid(models)
+    order = list(POINTS)  # yes, partial, no -> colour index 0, 1, 2
+    values = [[order.index(status) for status in row] for row in rows]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.6))
+    ax.imshow(values, cmap=ListedColormap([COLOURS[s] for s in order]), vmin=0, vmax=len(order) - 1, aspect="auto")
+    for y, row in enumerate(rows):  # the word too, not only the colour
+        for x, status in enumerate(row):
+            ax.text(x, y, status, ha="center", va="center", color="black" if status == "partial" else "white", fontsize=8)
+    ax.set_xticks(range(len(CRITERIA)), labels=CRITERIA)
+    ax.set_yticks(range(len(names)), labels=[f"{name}  ({score(name):g}/5)" for name in names])
+    ax.tick_params(top=True, bottom=False, labeltop=True, labelbottom=False)
+    ax.set_xticks([x - 0.5 for x in range(1, len(CRITERIA))], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, len(names))], minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    ax.legend(handles=[Patch(color=COLOURS[s], label=s) for s in order], loc="upper center",
+              bbox_to_anchor=(0.5, -0.02), ncol=3, frameon=False)
+    ax.set_title("What each developer published (source for every cell: open_models/data/openness.csv)", fontsize=9)
+    return ax.figure

@@ -1,0 +1,207 @@
+"""The model chooser: the plain filter function on the real catalog, the card, and the widget driven from code."""
+
+import re
+
+import pytest
+
+from open_models import chooser, load_catalog
+from open_models.chooser import Chooser, card, filter_models, load_next_steps, relax_hint, table
+from open_models.errors import InvalidInput
+
+
+def ids(entries):
+    return [entry.id for entry in entries]
+
+
+# --- filter_models on the real catalog ---------------------------------------------------------------
+
+def test_no_filter_returns_the_whole_catalog_in_order():
+    assert ids(filter_models()) == [entry.id for entry in load_catalog()]
+
+
+def test_offline_only_gives_the_bundled_models():
+    assert ids(filter_models(offline_only=True)) == ["smollm2-135m-instruct", "gemma-3-270m"]
+
+
+def test_filters_combine():
+    found = filter_models(task="code", max_params_b=1.0, license_type="open-source")
+    assert ids(found) == ["qwen2.5-0.5b-instruct"]
+
+
+def test_multilingual_matches_any_language():
+    chinese = ids(filter_models(language="zh"))
+    assert "gemma-3-270m" in chinese and "qwen2.5-0.5b-instruct" in chinese
+    assert "smollm2-135m-instruct" not in chinese
+    assert "gemma-3-270m" in ids(filter_models(language="fr"))
+
+
+def test_min_openness_leaves_out_unscored_models():
+    assert ids(filter_models(min_openness=4)) == ["smollm2-135m-instruct", "tinyllama-1.1b-chat"]
+    # unscored models are kept as long as no minimum is asked for
+    assert "olmo-2-1b-instruct" in ids(filter_models())
+
+
+def test_openness_lookup_can_be_replaced():
+    found = filter_models(min_openness=1, openness_of=lambda entry: 2.0 if entry.bundled else None)
+    assert ids(found) == ["smollm2-135m-instruct", "gemma-3-270m"]
+
+
+def test_every_scorecard_mapping_points_at_a_real_model_and_scorecard_name():
+    from open_models.openness import scorecard_models
+
+    catalog_ids = {entry.id for entry in load_catalog()}
+    assert set(chooser.SCORECARD_NAMES) <= catalog_ids
+    assert set(chooser.SCORECARD_NAMES.values()) <= set(scorecard_models())
+
+
+def test_fits_in_memory_uses_the_memory_guard(monkeypatch):
+    monkeypatch.setattr(chooser.memory, "available_bytes", lambda: 2.0e9)  # 2 GB free
+    assert ids(filter_models(fits_in_memory=True)) == ["smollm2-135m-instruct", "gemma-3-270m", "gemma-3-270m-it"]
+    monkeypatch.setattr(chooser.memory, "available_bytes", lambda: 0)
+    assert filter_models(fits_in_memory=True) == []
+
+
+def test_nothing_matches_gives_an_empty_list_and_a_hint_naming_the_filter_to_relax():
+    assert filter_models(task="code", offline_only=True) == []
+    hint = relax_hint(task="code", offline_only=True)
+    assert 'Relax "runs offline only"' in hint and "qwen2.5-0.5b-instruct" in hint
+
+
+def test_hint_when_no_single_filter_is_enough():
+    hint = relax_hint(task="code", offline_only=True, license_type="open-weights", min_openness=4)
+    assert "relax several" in hint
+
+
+@pytest.mark.parametrize(
+    "arguments, words",
+    [
+        ({"task": "coding"}, ["Unknown task 'coding'", "code", "chat"]),
+        ({"language": "klingon"}, ["Unknown language", "zh", "multilingual"]),
+        ({"license_type": "mit"}, ["Unknown license_type", "open-source", "open-weights"]),
+        ({"task": 3}, ["task must be a string"]),
+        ({"max_params_b": "1B"}, ["max_params_b must be a number"]),
+        ({"max_params_b": -1}, ["at least 0"]),
+        ({"min_openness": 6}, ["from 0 to 5"]),
+        ({"offline_only": "yes"}, ["True or False"]),
+        ({"fits_in_memory": 1}, ["True or False"]),
+        ({"catalog": ["not an entry"]}, ["ModelEntry"]),
+    ],
+)
+def test_bad_filters_say_what_is_valid(arguments, words):
+    with pytest.raises(InvalidInput) as caught:
+        filter_models(**arguments)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_values_are_normalised():
+    assert ids(filter_models(task=" Code ", language="ZH")) == ids(filter_models(task="code", language="zh"))
+
+
+# --- showing models ---------------------------------------------------------------------------------
+
+def test_card_has_what_you_need_to_decide():
+    text = card(load_catalog()[1])  # gemma-3-270m
+    for expected in ["Gemma 3 270M", "Google", "0.268 billion", "gemma (open-weights)", "0.5 / 5",
+                     "multilingual", "matches any language", "text-generation", "base model", "offline",
+                     "bundled copy needs no login", "https://huggingface.co/google/gemma-3-270m"]:
+        assert expected in text
+    hub = card(next(e for e in load_catalog() if e.id == "olmo-2-1b-instruct"))
+    assert "Hugging Face Hub only" in hub and "not on the course scorecard" in hub
+
+
+def test_table_has_a_row_per_entry():
+    assert len(table(filter_models(offline_only=True)).splitlines()) == 3
+
+
+# --- the widget, driven from code -------------------------------------------------------------------
+
+@pytest.fixture
+def offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def test_changing_a_filter_updates_the_matches_and_the_card():
+    widget = Chooser()
+    assert len(widget.matches.options) == len(load_catalog())
+    widget.language.value = "zh"
+    widget.max_params.value = 0.5
+    assert [value for _, value in widget.matches.options] == ["gemma-3-270m", "gemma-3-270m-it", "qwen2.5-0.5b-instruct"]
+    widget.license_type.value = "open-source"
+    assert widget.matches.value == "qwen2.5-0.5b-instruct"
+    assert "Qwen2.5-0.5B-Instruct" in widget.card.value and "1 of 10 models match" in widget.card.value
+
+
+def test_picking_another_match_changes_the_card():
+    widget = Chooser()
+    widget.matches.value = "tinyllama-1.1b-chat"
+    assert "TinyLlama-1.1B-Chat-v1.0" in widget.card.value
+
+
+def test_nothing_matches_shows_which_filter_to_relax():
+    widget = Chooser()
+    widget.task.value = "code"
+    widget.offline.value = True
+    assert widget.matches.options == () and widget.matches.value is None
+    assert "Relax &quot;runs offline only&quot;" in widget.card.value
+    widget.run.click()  # still usable: says what to do
+    assert "No model is picked" in widget.output_text()
+    widget.offline.value = False
+    assert widget.matches.value == "qwen2.5-0.5b-instruct"
+
+
+def test_run_answers_with_the_bundled_model_and_keeps_it_loaded(offline, monkeypatch):
+    widget = Chooser(max_new_tokens=12)
+    widget.offline.value = True
+    assert widget.matches.value == "smollm2-135m-instruct"
+    widget.prompt.value = "What is the capital of France?"
+    widget.run.click()
+    assert "Paris" in widget.output_text() and widget.last_answer in widget.output_text()
+    assert re.search(r"\d+ new tokens", widget.output_text())
+    assert "smollm2-135m-instruct" in widget.loaded
+
+    def must_not_reload(*args, **kwargs):
+        raise AssertionError("the second Run reloaded the model")
+
+    monkeypatch.setattr(chooser, "load_model", must_not_reload)
+    widget.prompt.value = "What is the capital of Italy?"
+    widget.run.click()
+    second = widget.output_text()
+    assert second.count("smollm2-135m-instruct:") == 1 and "Paris" not in second  # replaced, not appended
+
+
+def test_empty_prompt_shows_a_message(offline):
+    widget = Chooser()
+    widget.prompt.value = "   "
+    widget.run.click()
+    assert widget.output_text().strip() == chooser.EMPTY_PROMPT
+    assert widget.loaded == {}  # nothing was loaded for an empty prompt
+
+
+def test_a_hub_only_pick_offline_shows_the_hub_message_and_the_widget_stays_usable(offline):
+    widget = Chooser(max_new_tokens=8)
+    widget.matches.value = "qwen2.5-0.5b-instruct"
+    widget.run.click()
+    text = widget.output_text()
+    assert text.startswith("HubUnavailable:") and "smollm2-135m-instruct" in text
+    assert widget.run.disabled is False
+    widget.prompt.value = ""
+    widget.run.click()
+    assert widget.output_text().strip() == chooser.EMPTY_PROMPT
+
+
+def test_display_has_a_plain_text_summary():
+    bundle = Chooser()._repr_mimebundle_()
+    assert bundle["text/plain"] == "Chooser: 10 of 10 models match. Picked: smollm2-135m-instruct."
+
+
+# --- the next-steps data ------------------------------------------------------------------------------
+
+def test_next_steps_rows_are_sourced_and_dated():
+    rows = load_next_steps()
+    assert {"Open LLM Leaderboard", "Artificial Analysis", "Hugging Face Collections"} <= {r["name"] for r in rows}
+    for row in rows:
+        for field in ("url", "source"):
+            assert re.fullmatch(r"https://\S+", row[field]), row
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["retrieved"]), row
+        assert row["what"].strip()
