@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .data_files import read_csv
-from .errors import UnknownModelError
+from .errors import InvalidInput, UnknownModelError
 
 CATALOG_FILE = "models.csv"
 
@@ -106,6 +106,11 @@ def offline_ids() -> list[str]:
 
 def get_entry(model_id: str) -> ModelEntry:
     """The catalog row for ``model_id``; an unknown id gets the closest match and the full list."""
+    if not isinstance(model_id, str):
+        raise InvalidInput(
+            f"A model id is a string such as 'smollm2-135m-instruct', not {type(model_id).__name__}. "
+            f"Known ids: {', '.join(model_ids())}."
+        )
     for entry in load_catalog():
         if entry.id == model_id:
             return entry

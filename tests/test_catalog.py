@@ -5,7 +5,7 @@ import pytest
 
 from open_models import get_entry, load_catalog, model_ids, offline_ids
 from open_models.catalog import read_rows
-from open_models.errors import UnknownModelError
+from open_models.errors import InvalidInput, UnknownModelError
 
 REQUIRED = ["id", "name", "developer", "params_b", "license", "license_type", "instruction_tuned",
             "languages", "tasks", "hub_id", "gated", "source", "retrieved"]
@@ -56,3 +56,9 @@ def test_unknown_id_suggests_the_closest_and_lists_all():
     assert "Did you mean 'smollm2-135m-instruct'?" in message
     for model_id in model_ids():
         assert model_id in message
+
+
+@pytest.mark.parametrize("bad", [None, 42, ["smollm2-135m-instruct"]])
+def test_a_model_id_that_is_not_a_string_gets_a_message(bad):
+    with pytest.raises(InvalidInput, match="A model id is a string"):
+        get_entry(bad)
