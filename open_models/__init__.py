@@ -5,7 +5,7 @@ from .cache import cache_dir, temporary_cache
 from .catalog import ModelEntry, get_entry, load_catalog, model_ids, offline_ids
 from .errors import CourseError
 from .generation import Generation, generate
-from .loading import LoadedModel, load_model
+from .loading import LoadedModel, cached_copy, load_model
 
 __all__ = [
     "CourseError",
@@ -13,6 +13,7 @@ __all__ = [
     "LoadedModel",
     "ModelEntry",
     "bundled_gguf_path",
+    "cached_copy",
     "cache_dir",
     "generate",
     "get_entry",

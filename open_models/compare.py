@@ -47,12 +47,12 @@ def check_models(models) -> list:
 
 
 def load_models(models, *, allow_hub: bool = True) -> list[tuple[str, LoadedModel | None, str]]:
-    """(id, loaded model or None, reason it was skipped) for each model; each id loads once."""
+    """(label, loaded model or None, reason it was skipped) for each model; each id loads once."""
     loaded: dict[str, tuple[LoadedModel | None, str]] = {}
     result = []
     for model in check_models(models):
         if isinstance(model, LoadedModel):
-            result.append((model.id, model, ""))
+            result.append((model.label, model, ""))
             continue
         model_id = model.strip()
         if model_id not in loaded:

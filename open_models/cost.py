@@ -168,8 +168,10 @@ def plot_prices(prices, self_host: tuple[str, float] | None = None):
         ax.text(value * 1.05, y, f"${value:.3g}", va="center", fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("USD per million tokens, blended 3:1 input:output (log scale)")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("tab:blue", "tab:green", "tab:orange")]
-    ax.legend(handles, ["proprietary API", "open weights, hosted API", "self-hosted (measured here)"],
+    legend = [("tab:blue", "proprietary API"), ("tab:green", "open weights, hosted API")]
+    if self_host is not None:
+        legend.append(("tab:orange", "self-hosted (measured here)"))
+    ax.legend([plt.Rectangle((0, 0), 1, 1, color=c) for c, _ in legend], [name for _, name in legend],
               loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig

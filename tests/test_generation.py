@@ -72,3 +72,17 @@ def test_stats_line_reports_what_was_measured():
     assert g.tokens_per_second == 10.0
     assert g.stats() == "m: 10 prompt tokens, 20 new tokens in 2.00 s (10.0 tokens/s)"
     assert str(g) == "text"
+
+
+def test_stop_strings_end_the_answer_early(gemma):
+    full = generate(gemma, "Q: What is the capital of France?\nA:", max_new_tokens=16)
+    cut = generate(gemma, "Q: What is the capital of France?\nA:", max_new_tokens=16, stop=["\n"])
+    assert "\n" in full.text and "\n" not in cut.text
+    assert full.text.startswith(cut.text)
+    assert cut.new_tokens < full.new_tokens
+
+
+@pytest.mark.parametrize("stop", ["\n", [""], [3]])
+def test_bad_stop_strings_are_refused(smollm2, stop):
+    with pytest.raises(InvalidInput, match="stop"):
+        generate(smollm2, "Hi", stop=stop)
