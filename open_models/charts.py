@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -19,5 +20,8 @@ def save_figure(fig, name: str, start: Path | None = None) -> str | None:
     folder = images_dir(start)
     if folder is None:
         return None
-    fig.savefig(folder / f"{name}.png", dpi=110, bbox_inches="tight")
+    target = folder / f"{name}.png"
+    partial = target.with_name(f".{name}.{os.getpid()}.png")  # written whole, then renamed: no half-written chart
+    fig.savefig(partial, dpi=110, bbox_inches="tight")
+    os.replace(partial, target)
     return f"images/{name}.png"
