@@ -124,8 +124,21 @@ def _measure_raw_llamacpp(model_id: str) -> dict:
     return result | _speeds(ttft, new_tokens, seconds) | {"peak_rss_gb": _peak_rss_gb()}
 
 
-def run_case(model_id: str, backend: str, dtype: str | None, cold: bool, cache: Path) -> dict:
-    """One measurement in a fresh process; the cache is emptied first for a cold load."""
+BENCHMARK_CACHE = Path(tempfile.gettempdir()) / "open-models-benchmark-cache"
+WARM_CACHE, COLD_CACHE = BENCHMARK_CACHE / "warm", BENCHMARK_CACHE / "cold"
+
+
+def warm_up() -> None:
+    """Fill the warm cache (untimed): every bundled model converted once, Gemma's chunks assembled."""
+    code = ("from open_models import bundled_gguf_path, load_model\n"
+            f"for m in {MODELS!r}:\n    load_model(m)\n    bundled_gguf_path(m)")
+    env = os.environ | {"OPEN_MODELS_CACHE": str(WARM_CACHE), "HF_HUB_OFFLINE": "1"}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+
+
+def run_case(model_id: str, backend: str, dtype: str | None, cold: bool) -> dict:
+    """One measurement in a fresh process: a cold one against an emptied cache, a warm one against a filled one."""
+    cache = COLD_CACHE if cold else WARM_CACHE
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
     env = os.environ | {"OPEN_MODELS_CACHE": str(cache), "HF_HUB_OFFLINE": "1"}
@@ -138,11 +151,11 @@ def run_case(model_id: str, backend: str, dtype: str | None, cold: bool, cache: 
 
 # --- the whole course under nbval -----------------------------------------------------------------
 
-def time_course(cache: Path) -> dict:
+def time_course() -> dict:
     """Run every notebook of both languages under nbval (as CI does) with a warm cache."""
     report = Path(tempfile.mkdtemp()) / "course.xml"
     folders = [d for d in COURSE_DIRS if (ROOT / d).is_dir()]
-    env = os.environ | {"OPEN_MODELS_CACHE": str(cache), "HF_HUB_OFFLINE": "1"}
+    env = os.environ | {"OPEN_MODELS_CACHE": str(WARM_CACHE), "HF_HUB_OFFLINE": "1"}
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", *folders, f"--junitxml={report}"],
                           cwd=ROOT, env=env, capture_output=True, text=True)
@@ -194,6 +207,12 @@ TEXT = {
 }
 
 
+def _notebook_path(classname: str) -> str:
+    """pytest's report names a notebook like a module (translations.zh.notebooks.01-x.ipynb): show its path."""
+    folder, _, name = classname.removesuffix(".ipynb").rpartition(".")
+    return f"{folder.replace('.', '/')}/{name}.ipynb"
+
+
 def markdown(results: dict, lang: str = "en") -> str:
     text = TEXT[lang]
     lines = [
@@ -216,7 +235,7 @@ def markdown(results: dict, lang: str = "en") -> str:
     if course:
         lines += ["", text["course"].format(dirs=" ".join(COURSE_DIRS), wall=course["wall_s"], summary=course["summary"]),
                   "", text["course_head"], "|---|---|"]
-        lines += [f"| {name} | {seconds:.0f} |" for name, seconds in sorted(course["per_notebook_s"].items())]
+        lines += [f"| {_notebook_path(name)} | {seconds:.0f} |" for name, seconds in sorted(course["per_notebook_s"].items())]
     return "\n".join(lines) + "\n"
 
 
@@ -234,15 +253,21 @@ def update_readme(path: Path, table: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-course", action="store_true", help="measure the models only")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: rewrite results.md and the READMEs from the saved results")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         print(json.dumps(measure_case(*json.loads(args.case))))
         return 0
+    if args.report_only:
+        write_reports(json.loads(RESULTS_JSON.read_text(encoding="utf-8")))
+        return 0
 
     from open_models import llamacpp
 
-    cache = Path(tempfile.gettempdir()) / "open-models-benchmark-cache"
+    print("Filling the benchmark's warm model cache (untimed) …", flush=True)
+    warm_up()
     results = {"date": date.today().isoformat(), "machine": machine(), "rows": []}
     for model_id in MODELS:
         for label, backend, dtype, with_cold in PATHS:
@@ -252,25 +277,29 @@ def main() -> int:
             print(f"{model_id:24} {label:34} ", end="", flush=True)
             row = {"model": model_id, "path": label}
             if with_cold:
-                row["cold"] = run_case(model_id, backend, dtype, True, cache)
-            row |= run_case(model_id, backend, dtype, False, cache)
+                row["cold"] = run_case(model_id, backend, dtype, True)
+            row |= run_case(model_id, backend, dtype, False)
             results["rows"].append(row)
             print(row.get("error") or f"warm load {row['load_s']:.2f} s, first answer {row['first_answer_s']:.1f} s, "
                   f"decode {row['decode_tokens_per_s']:.1f} tokens/s", flush=True)
     if not args.skip_course:
         print("Running the whole course under nbval …", flush=True)
-        results["course"] = time_course(cache)
+        results["course"] = time_course()
     elif RESULTS_JSON.exists():  # keep the last course timing
         results["course"] = json.loads(RESULTS_JSON.read_text(encoding="utf-8")).get("course")
     RESULTS_JSON.parent.mkdir(exist_ok=True)
     RESULTS_JSON.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    write_reports(results)
+    return 0
+
+
+def write_reports(results: dict) -> None:
     table = markdown(results)
     RESULTS_MD.write_text(table, encoding="utf-8")
     for lang, readme in READMES.items():
         update_readme(readme, markdown(results, lang))
     print("\n" + table)
-    print(f"Written: {RESULTS_JSON.relative_to(ROOT)}, {RESULTS_MD.relative_to(ROOT)}, and both READMEs' benchmark sections")
-    return 0
+    print(f"Written: {RESULTS_MD.relative_to(ROOT)} and both READMEs' benchmark sections (from {RESULTS_JSON.relative_to(ROOT)})")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from . import memory
 from .catalog import ModelEntry, load_catalog
 from .errors import CourseError, InvalidInput
 from .generation import generate
-from .loading import load_model
+from .loading import LoadedModel, load_model
 
 # catalog id -> model name on the openness scorecard (data/openness.csv)
 SCORECARD_NAMES = {
@@ -264,7 +264,7 @@ def answer(model_id: str, prompt, loaded: dict, max_new_tokens: int = 32, allow_
         reply = generate(loaded[model_id], prompt, max_new_tokens=max_new_tokens)
     except CourseError as error:
         return f"{type(error).__name__}: {error}"
-    return f"{model_id}: {reply.text}\n({reply.new_tokens} new tokens in {reply.seconds:.1f} s)"
+    return f"{loaded[model_id].label}: {reply.text}\n({reply.new_tokens} new tokens in {reply.seconds:.1f} s)"
 
 
 def load_next_steps() -> list[dict[str, str]]:
@@ -377,6 +377,12 @@ class Chooser:
             self.run.disabled = False
         self.output.outputs = ()  # not clear_output(): that sends a message that clears the notebook cell
         self.output.append_stdout(self.last_answer + "\n")
+
+    def use(self, model) -> None:
+        """Answer for this model's catalog id with an already loaded model: another runtime, or a served one."""
+        if not isinstance(model, LoadedModel) or model.entry is None:
+            raise InvalidInput("use() takes a model from load_model() or endpoint.connect() whose id is in the catalog.")
+        self.loaded[model.id] = model
 
     def output_text(self) -> str:
         """What the Output widget shows, as plain text."""

@@ -205,3 +205,14 @@ def test_next_steps_rows_are_sourced_and_dated():
             assert re.fullmatch(r"https://\S+", row[field]), row
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["retrieved"]), row
         assert row["what"].strip()
+
+
+def test_the_chooser_can_answer_through_another_loaded_model(smollm2):
+    from open_models.chooser import Chooser
+    from open_models.errors import InvalidInput
+
+    chooser = Chooser(max_new_tokens=8)
+    chooser.use(smollm2)  # e.g. a llama.cpp model or a served one, for the same catalog id
+    assert chooser.loaded["smollm2-135m-instruct"] is smollm2
+    with pytest.raises(InvalidInput, match="use\\(\\) takes"):
+        chooser.use("smollm2-135m-instruct")
