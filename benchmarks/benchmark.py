@@ -1,8 +1,8 @@
 """Benchmark the course on this machine: every bundled model on every available runtime, and the
 whole course under nbval.
 
-    .venv/bin/python benchmarks/benchmark.py                 # models and course (about 15 minutes)
-    .venv/bin/python benchmarks/benchmark.py --skip-course   # models only (about 5 minutes)
+    .venv/bin/python benchmarks/benchmark.py                 # models and course (about 17 minutes)
+    .venv/bin/python benchmarks/benchmark.py --skip-course   # models only (about 8 minutes)
 
 Each measurement runs in a fresh Python process (so imports, loads and peak memory are those a new
 kernel sees), against a model cache of its own under the system's temporary folder. Results go to
