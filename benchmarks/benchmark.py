@@ -300,6 +300,7 @@ def write_reports(results: dict) -> None:
         update_readme(readme, markdown(results, lang))
     print("\n" + table)
     print(f"Written: {RESULTS_MD.relative_to(ROOT)} and both READMEs' benchmark sections (from {RESULTS_JSON.relative_to(ROOT)})")
+    print("Notebooks 01 and 05 (both languages) print figures from it: re-execute them so their outputs match.")
 
 
 if __name__ == "__main__":
