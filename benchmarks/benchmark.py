@@ -6,7 +6,7 @@ whole course under nbval.
 
 Each measurement runs in a fresh Python process (so imports, loads and peak memory are those a new
 kernel sees), against a model cache of its own under the system's temporary folder. Results go to
-open_models/measured/benchmark.json and benchmarks/results.md, and the performance sections of README.md and
+open_models/data/measured/benchmark.json and benchmarks/results.md, and the performance sections of README.md and
 translations/zh/README.md are rewritten from them (between their benchmark markers).
 """
 
@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_JSON = ROOT / "open_models" / "measured" / "benchmark.json"  # read by notebooks 01 and 05
+RESULTS_JSON = ROOT / "open_models" / "data" / "measured" / "benchmark.json"  # read by notebooks 01 and 05
 RESULTS_MD = ROOT / "benchmarks" / "results.md"
 READMES = {"en": ROOT / "README.md", "zh": ROOT / "translations" / "zh" / "README.md"}
 README_START, README_END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
@@ -98,8 +98,8 @@ def _measure_raw_llamacpp(model_id: str) -> dict:
     start = time.perf_counter()
     from llama_cpp import Llama
 
-    from open_models.bundles import bundled_gguf_path
     from open_models.llamacpp import CONTEXT_TOKENS, threads
+    from open_models.weights import bundled_gguf_path
 
     imported = time.perf_counter() - start
     start = time.perf_counter()
@@ -170,11 +170,20 @@ def time_course() -> dict:
 
 # --- reporting ------------------------------------------------------------------------------------
 
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown cpu"
+
+
 def machine() -> str:
     import psutil
     import torch
-
-    from open_models.speed import _cpu_name
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (f"{_cpu_name()}, {cores} cores, {psutil.virtual_memory().total / 1024**3:.0f} GiB RAM, "
@@ -264,14 +273,14 @@ def main() -> int:
         write_reports(json.loads(RESULTS_JSON.read_text(encoding="utf-8")))
         return 0
 
-    from open_models import llamacpp
+    from open_models import llamacpp_available
 
     print("Filling the benchmark's warm model cache (untimed) …", flush=True)
     warm_up()
     results = {"date": date.today().isoformat(), "machine": machine(), "rows": []}
     for model_id in MODELS:
         for label, backend, dtype, with_cold in PATHS:
-            if "llama.cpp" in backend and not llamacpp.available():
+            if "llama.cpp" in backend and not llamacpp_available():
                 print(f"{model_id:24} {label:34} skipped: llama-cpp-python is not installed", flush=True)
                 continue
             print(f"{model_id:24} {label:34} ", end="", flush=True)

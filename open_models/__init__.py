@@ -1,26 +1,156 @@
-"""Helpers for the open-models course: catalog, loading and generation."""
+"""Helpers for the open-models course. Everything a notebook uses is importable from here in one line.
 
-from .bundles import bundled_gguf_path
-from .cache import cache_dir, temporary_cache
-from .catalog import ModelEntry, get_entry, load_catalog, model_ids, offline_ids
-from .errors import CourseError
-from .generation import Generation, generate
-from .loading import LoadedModel, cached_copy, load_model
+One module per idea of the lesson:
+  catalog       the course's data: the model catalog and one reader for every data file
+  weights       bundled GGUF weights (hash-checked) and the course cache of converted copies
+  generation    the LoadedModel interface every runtime implements; generate()
+  loading       load_model(): cache, bundled GGUF or Hub into transformers; the memory guard
+  llamacpp      the optional llama.cpp backend
+  serving       models behind an OpenAI-compatible server; llama.cpp's server on loopback
+  openness      the openness scorecard
+  architecture  inside a model: parameters, configs, KV cache, mixture of experts
+  evaluate      the same prompts through several models; a scored task set
+  cost          API prices and the cost of running a model yourself
+  chooser       filter the catalog, a model card, the widget chooser
+  charts        save the charts the notebooks draw
+  errors        errors whose message says what to do
+"""
+
+from .architecture import (
+    architecture_differences,
+    build_on_meta,
+    config_metadata,
+    config_names,
+    count_parameters,
+    describe,
+    expert_parameters,
+    kv_cache_bytes,
+    load_config,
+    parameters_by_component,
+    summarize,
+)
+from .catalog import (
+    ModelEntry,
+    benchmark_results,
+    data_files,
+    get_entry,
+    load_catalog,
+    model_ids,
+    offline_ids,
+    read_data,
+)
+from .charts import save_figure
+from .chooser import (
+    Chooser,
+    card,
+    catalog_table,
+    filter_models,
+    known_languages,
+    known_license_types,
+    known_tasks,
+    relax_hint,
+)
+from .cost import (
+    blended_price,
+    break_even_usd_per_hour,
+    load_machines,
+    load_prices,
+    measure_throughput,
+    plot_prices,
+    plot_quality_vs_price,
+    self_host_cost_per_mtok,
+)
+from .errors import CourseError, EndpointUnavailable, HubUnavailable, InvalidInput, NotEnoughMemory
+from .evaluate import FEW_SHOT, Task, add_task, compare, evaluate, few_shot_prompt, load_tasks, score_answer
+from .generation import Generation, LoadedModel, generate
+from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available
+from .loading import available_bytes, bytes_needed, cached_copy, load_model
+from .openness import (
+    OPENNESS_CRITERIA,
+    OPENNESS_POINTS,
+    cells_for,
+    load_scorecard,
+    openness_score,
+    openness_scores,
+    plot_scorecard,
+    scorecard_table,
+)
+from .serving import SERVER_HINT, LocalServer, connect, server_available
+from .weights import bundled_gguf_path, cache_dir, temporary_cache
 
 __all__ = [
+    "Chooser",
     "CourseError",
+    "EndpointUnavailable",
+    "FEW_SHOT",
     "Generation",
+    "HubUnavailable",
+    "InvalidInput",
+    "LLAMACPP_INSTALL_HINT",
     "LoadedModel",
+    "LocalServer",
     "ModelEntry",
+    "NotEnoughMemory",
+    "OPENNESS_CRITERIA",
+    "OPENNESS_POINTS",
+    "SERVER_HINT",
+    "Task",
+    "add_task",
+    "architecture_differences",
+    "available_bytes",
+    "benchmark_results",
+    "blended_price",
+    "break_even_usd_per_hour",
+    "build_on_meta",
     "bundled_gguf_path",
-    "cached_copy",
+    "bytes_needed",
     "cache_dir",
+    "cached_copy",
+    "card",
+    "catalog_table",
+    "cells_for",
+    "compare",
+    "config_metadata",
+    "config_names",
+    "connect",
+    "count_parameters",
+    "data_files",
+    "describe",
+    "evaluate",
+    "expert_parameters",
+    "few_shot_prompt",
+    "filter_models",
     "generate",
     "get_entry",
+    "known_languages",
+    "known_license_types",
+    "known_tasks",
+    "kv_cache_bytes",
+    "llamacpp_available",
     "load_catalog",
+    "load_config",
+    "load_machines",
     "load_model",
+    "load_prices",
+    "load_scorecard",
+    "load_tasks",
+    "measure_throughput",
     "model_ids",
     "offline_ids",
+    "openness_score",
+    "openness_scores",
+    "parameters_by_component",
+    "plot_prices",
+    "plot_quality_vs_price",
+    "plot_scorecard",
+    "read_data",
+    "relax_hint",
+    "save_figure",
+    "score_answer",
+    "scorecard_table",
+    "self_host_cost_per_mtok",
+    "server_available",
+    "summarize",
     "temporary_cache",
 ]
 

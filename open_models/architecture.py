@@ -1,4 +1,10 @@
-"""Model architectures from their real config files: exact parameter counts and KV-cache memory.
+"""Look inside models: their shape, where their parameters are, and what their caches cost.
+
+Loaded models (notebook 03): ``summarize`` reads a model's config and weights, ``parameters_by_component``
+groups its parameters, and ``architecture_differences`` compares the config fields that fix an
+architecture (fine-tuning changes a model's numbers, not its code).
+
+Published configs (notebook 04): exact parameter counts and KV-cache memory.
 
 Each file in ``data/configs/`` is a model's ``config.json`` as published on the Hugging Face Hub,
 plus metadata keys that start with ``_source``, ``_retrieved`` or ``_published`` (where the numbers
@@ -14,13 +20,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .data_files import read_csv
 from .errors import InvalidInput
+from .loading import TransformersModel
 
 CONFIG_DIR = files("open_models").joinpath("data/configs")
-FINE_TUNES_FILE = "fine_tunes.csv"
 METADATA_PREFIXES = ("_source", "_retrieved", "_published")
-GB = 1e9
 
 
 class UnknownConfig(InvalidInput):
@@ -40,7 +44,7 @@ def read_config_file(name: str) -> dict:
     return json.loads(CONFIG_DIR.joinpath(f"{name}.json").read_text(encoding="utf-8"))
 
 
-def metadata(name: str) -> dict:
+def config_metadata(name: str) -> dict:
     """The ``_source``/``_retrieved``/``_published...`` keys of a config file, without the underscore."""
     return {k[1:]: v for k, v in read_config_file(name).items() if k.startswith(METADATA_PREFIXES)}
 
@@ -146,7 +150,7 @@ def describe(name: str) -> Architecture:
     """Build ``name`` on the meta device and summarise it (cached: big models take a few seconds)."""
     config = load_config(name)
     model = build_on_meta(config)
-    meta = metadata(name)
+    meta = config_metadata(name)
     return Architecture(
         name=name,
         model_type=config.model_type,
@@ -163,6 +167,98 @@ def describe(name: str) -> Architecture:
     )
 
 
-def load_fine_tunes() -> list[dict[str, str]]:
-    """The fine-tunes the lesson names, each with its base model and a dated source."""
-    return read_csv(FINE_TUNES_FILE)
+# --- loaded models -------------------------------------------------------------------------------------
+
+# Config fields that fix the architecture: two checkpoints that agree on all of them can swap weights.
+ARCHITECTURE_KEYS = (
+    "model_type",
+    "num_hidden_layers",
+    "hidden_size",
+    "intermediate_size",
+    "num_attention_heads",
+    "num_key_value_heads",
+    "head_dim",
+    "vocab_size",
+    "max_position_embeddings",
+    "tie_word_embeddings",
+)
+
+# Order matters: the first match wins ("q_norm" inside attention is a norm).
+COMPONENTS = (
+    ("norms", ("norm",)),
+    ("embeddings", ("embed",)),
+    ("attention", ("self_attn", "attention")),
+    ("MLP", ("mlp",)),
+    ("output head", ("lm_head",)),
+)
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """The numbers that describe a model's shape, read from its config and weights."""
+
+    architecture: str
+    layers: int
+    hidden_size: int
+    attention_heads: int
+    key_value_heads: int
+    vocab_size: int
+    context_length: int
+    parameters: int
+    tied_embeddings: bool
+
+
+def _model_of(loaded):
+    """Accept a LoadedModel or a transformers model; return the model."""
+    model = loaded.model if isinstance(loaded, TransformersModel) else loaded
+    if not hasattr(model, "config") or not hasattr(model, "named_parameters"):
+        raise InvalidInput(
+            "Pass a model from load_model('<catalog id>') (or its .model); got " + type(loaded).__name__ + "."
+        )
+    return model
+
+
+def summarize(loaded) -> ModelSummary:
+    """Layer count, sizes and parameter count of a loaded model."""
+    model = _model_of(loaded)
+    config = model.config
+    heads = config.num_attention_heads
+    return ModelSummary(
+        architecture=type(model).__name__,
+        layers=config.num_hidden_layers,
+        hidden_size=config.hidden_size,
+        attention_heads=heads,
+        key_value_heads=getattr(config, "num_key_value_heads", None) or heads,
+        vocab_size=config.vocab_size,
+        context_length=config.max_position_embeddings,
+        parameters=count_parameters(model),
+        tied_embeddings=bool(getattr(config, "tie_word_embeddings", False)),
+    )
+
+
+def component_of(parameter_name: str) -> str:
+    """Which part of the network a parameter belongs to, from its name."""
+    name = parameter_name.lower()
+    for component, markers in COMPONENTS:
+        if any(marker in name for marker in markers):
+            return component
+    return "other"
+
+
+def parameters_by_component(loaded) -> dict[str, int]:
+    """Parameter counts per component, largest first. Tied weights are counted once."""
+    counts: dict[str, int] = {}
+    for name, parameter in _model_of(loaded).named_parameters():  # yields a shared tensor only once
+        component = component_of(name)
+        counts[component] = counts.get(component, 0) + parameter.numel()
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+def architecture_differences(config_a, config_b, keys=ARCHITECTURE_KEYS) -> dict[str, tuple]:
+    """The architecture fields on which two configs disagree: {key: (value_a, value_b)}; {} if none."""
+    return {
+        key: (getattr(config_a, key, None), getattr(config_b, key, None))
+        for key in keys
+        if getattr(config_a, key, None) != getattr(config_b, key, None)
+    }
+

@@ -1,19 +1,49 @@
-"""The model catalog: one row per model in ``data/models.csv``, each with a source and a date.
+"""The course's data: the model catalog, and one reader for every data file in ``data/``.
 
-``languages`` holds ISO 639-1 codes separated by ";", or ``multilingual`` where the model card
+Every fact the notebooks use lives in ``data/`` (CSV files, one fact per row, each with a ``source``
+URL and a ``retrieved`` date; architecture configs as JSON). ``read_data`` reads any CSV as a pandas
+DataFrame of strings, exactly as written. The catalog (``models.csv``) is also typed as ``ModelEntry``
+rows; ``languages`` holds ISO 639-1 codes separated by ";", or ``multilingual`` where the model card
 claims many languages without naming them (Gemma 3: "over 140 languages").
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
 
-from .data_files import read_csv
 from .errors import InvalidInput, UnknownModelError
 
-CATALOG_FILE = "models.csv"
+DATA_DIR = Path(str(files("open_models").joinpath("data")))
+BENCHMARK_FILE = DATA_DIR / "measured" / "benchmark.json"
+
+
+def data_files() -> list[str]:
+    """Every CSV data file, as a path relative to ``data/`` (e.g. ``eval/tasks.csv``)."""
+    return sorted(p.relative_to(DATA_DIR).as_posix() for p in DATA_DIR.rglob("*.csv"))
+
+
+def read_data(name: str):
+    """``data/<name>`` as a pandas DataFrame of strings, exactly as written (empty cells are "")."""
+    import pandas as pd
+
+    if name not in data_files():
+        raise InvalidInput(f"No data file {name!r}. Data files: {', '.join(data_files())}.")
+    return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    """``data/<name>`` as a list of plain dicts, one per row."""
+    return read_data(name).to_dict("records")
+
+
+def benchmark_results() -> dict:
+    """The last run of benchmarks/benchmark.py, kept with the package (date, machine, rows)."""
+    return json.loads(BENCHMARK_FILE.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -35,6 +65,7 @@ class ModelEntry:
     offline_package: str
     gguf_file: str
     gguf_sha256: str
+    scorecard_name: str  # the model's name on the openness scorecard (openness.csv), "" if not scored
     source: str
     retrieved: str
 
@@ -63,36 +94,21 @@ def _split(cell: str) -> tuple[str, ...]:
 
 
 def _entry(row: dict[str, str]) -> ModelEntry:
-    return ModelEntry(
-        id=row["id"],
-        name=row["name"],
-        developer=row["developer"],
-        params_b=float(row["params_b"]),
-        license=row["license"],
-        license_type=row["license_type"],
-        instruction_tuned=row["instruction_tuned"] == "yes",
-        languages=_split(row["languages"]),
-        tasks=_split(row["tasks"]),
-        hub_id=row["hub_id"],
-        gated=row["gated"] == "yes",
-        context_length=int(row["context_length"]) if row["context_length"] else None,
-        offline_package=row["offline_package"],
-        gguf_file=row["gguf_file"],
-        gguf_sha256=row["gguf_sha256"],
-        source=row["source"],
-        retrieved=row["retrieved"],
-    )
-
-
-def read_rows() -> list[dict[str, str]]:
-    """The catalog as plain rows, exactly as written in the CSV."""
-    return read_csv(CATALOG_FILE)
+    return ModelEntry(**{
+        **row,
+        "params_b": float(row["params_b"]),
+        "instruction_tuned": row["instruction_tuned"] == "yes",
+        "languages": _split(row["languages"]),
+        "tasks": _split(row["tasks"]),
+        "gated": row["gated"] == "yes",
+        "context_length": int(row["context_length"]) if row["context_length"] else None,
+    })
 
 
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[ModelEntry, ...]:
     """Every model of the catalog, in file order."""
-    return tuple(_entry(row) for row in read_rows())
+    return tuple(_entry(row) for row in read_rows("models.csv"))
 
 
 def model_ids() -> list[str]:
@@ -112,11 +128,9 @@ def get_entry(model_id: str) -> ModelEntry:
             f"Known ids: {', '.join(model_ids())}."
         )
     for entry in load_catalog():
-        if entry.id == model_id:
+        if entry.id == model_id.strip():
             return entry
     known = model_ids()
-    close = difflib.get_close_matches(str(model_id).lower(), known, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(model_id.strip().lower(), known, n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise UnknownModelError(
-        f"Unknown model id {model_id!r}.{hint} Known ids: {', '.join(known)}."
-    )
+    raise UnknownModelError(f"Unknown model id {model_id!r}.{hint} Known ids: {', '.join(known)}.")

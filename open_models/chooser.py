@@ -4,45 +4,34 @@
 the result. Every handler calls a plain function, so the whole chooser is testable without a browser.
 
 Openness comes from the course's scorecard (``open_models.openness``), which uses its own model
-names. ``SCORECARD_NAMES`` maps catalog ids to them, only where the scorecard covers that exact
-model and size; siblings of a scored model (other sizes, the other Gemma variant) are not guessed,
-so their openness is None and a minimum-openness filter leaves them out.
+names: the catalog's ``scorecard_name`` column names a model there, only where the scorecard covers
+that exact model and size. Siblings of a scored model (other sizes, the other Gemma variant) are not
+guessed, so their openness is None and a minimum-openness filter leaves them out.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import numbers
 from collections.abc import Callable, Iterable
 
-from .data_files import read_csv
-from . import memory
 from .catalog import ModelEntry, load_catalog
 from .errors import CourseError, InvalidInput
-from .generation import generate
-from .loading import LoadedModel, load_model
+from .generation import LoadedModel, generate
+from .loading import available_bytes, bytes_needed, load_model
+from .openness import openness_score
 
-# catalog id -> model name on the openness scorecard (data/openness.csv)
-SCORECARD_NAMES = {
-    "smollm2-135m-instruct": "SmolLM2 135M",
-    "gemma-3-270m": "Gemma 3 270M",
-    "qwen2.5-1.5b-instruct": "Qwen2.5 1.5B",
-    "tinyllama-1.1b-chat": "TinyLlama 1.1B",
-}
 OPENNESS_MAX = 5.0  # five criteria; 1 per "yes", 0.5 per "partial"
 MULTILINGUAL = "multilingual"  # catalog marker: the card claims many languages without naming them
 ANY = "any"  # the widget's "no filter" choice
 EMPTY_PROMPT = "Write a prompt in the box first: a question or an instruction for the model."
 DEFAULT_PROMPT = "What is the capital of France?"
-NEXT_STEPS_FILE = "next_steps.csv"
 
 
 def scorecard_openness(entry: ModelEntry) -> float | None:
     """The entry's openness score (0 to 5) from the course scorecard, or None when it is not scored."""
-    from . import openness  # imported lazily: only the openness filter and the card need it
-
-    name = SCORECARD_NAMES.get(entry.id)
-    return None if name is None else openness.score(name)
+    return openness_score(entry.scorecard_name) if entry.scorecard_name else None
 
 
 # --- the catalog's vocabulary, for validation and for the widget's menus ---------------------------
@@ -85,6 +74,8 @@ def _number(name: str, value, low: float, high: float | None = None):
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidInput(f"{name} must be a number or None; got {type(value).__name__}.")
+    if not math.isfinite(value):
+        raise InvalidInput(f"{name} must be a finite number such as 1.5, or None; got {value!r}.")
     if value < low or (high is not None and value > high):
         span = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
         raise InvalidInput(f"{name} must be {span}; got {value!r}.")
@@ -134,16 +125,14 @@ def filter_models(
     if not callable(openness_of):
         raise InvalidInput("openness_of must be a function that takes a ModelEntry and returns a score or None.")
 
-    free = memory.available_bytes() if fits_in_memory else None
-    if fits_in_memory:
-        import torch
+    free = available_bytes() if fits_in_memory else None
 
     def passes(entry: ModelEntry) -> bool:
         if task and task not in entry.tasks:
             return False
         if max_params_b is not None and entry.params_b > max_params_b:
             return False
-        if fits_in_memory and memory.bytes_needed(entry, torch.float32) > free:
+        if fits_in_memory and bytes_needed(entry) > free:
             return False
         if license_type and entry.license_type != license_type:
             return False
@@ -202,19 +191,22 @@ def relax_hint(**filters) -> str:
 
 # --- showing models ----------------------------------------------------------------------------------
 
-def table(entries: Iterable[ModelEntry], openness_of=scorecard_openness) -> str:
-    """Entries as an aligned text table: id, size, license, openness, languages, where the weights are."""
-    lines = [f"{'id':24} {'params':>7}  {'license (type)':33} {'open':>4}  {'languages':14} weights"]
-    for entry in entries:
-        score = openness_of(entry)
-        languages = ",".join(entry.languages)
-        languages = languages if len(languages) <= 14 else languages[:11] + "..."
-        lines.append(
-            f"{entry.id:24} {entry.params_b:6.3g}B  {entry.license + ' (' + entry.license_type + ')':33} "
-            f"{'-' if score is None else format(score, 'g'):>4}  {languages:14} "
-            f"{'bundled offline' if entry.bundled else 'Hub'}"
-        )
-    return "\n".join(lines)
+def catalog_table(entries: Iterable[ModelEntry], openness_of=scorecard_openness):
+    """Entries as a DataFrame: size, license, openness, languages, tasks, where the weights come from."""
+    import pandas as pd
+
+    rows = [{
+        "id": entry.id,
+        "params (B)": entry.params_b,
+        "license": entry.license,
+        "license type": entry.license_type,
+        "openness": openness_of(entry),
+        "languages": ", ".join(entry.languages),
+        "tasks": ", ".join(entry.tasks),
+        "weights": "bundled (offline)" if entry.bundled else "Hugging Face Hub",
+    } for entry in entries]
+    columns = ["id", "params (B)", "license", "license type", "openness", "languages", "tasks", "weights"]
+    return pd.DataFrame(rows, columns=columns).set_index("id")
 
 
 def _gated(entry: ModelEntry) -> str:
@@ -265,11 +257,6 @@ def answer(model_id: str, prompt, loaded: dict, max_new_tokens: int = 32, allow_
     except CourseError as error:
         return f"{type(error).__name__}: {error}"
     return f"{loaded[model_id].label}: {reply.text}\n({reply.new_tokens} new tokens in {reply.seconds:.1f} s)"
-
-
-def load_next_steps() -> list[dict[str, str]]:
-    """Where to look past this catalog (name, what, url, source, retrieved), from data/next_steps.csv."""
-    return read_csv(NEXT_STEPS_FILE)
 
 
 # --- the widget ----------------------------------------------------------------------------------------
@@ -381,7 +368,7 @@ class Chooser:
     def use(self, model) -> None:
         """Answer for this model's catalog id with an already loaded model: another runtime, or a served one."""
         if not isinstance(model, LoadedModel) or model.entry is None:
-            raise InvalidInput("use() takes a model from load_model() or endpoint.connect() whose id is in the catalog.")
+            raise InvalidInput("use() takes a model from load_model() or connect() whose id is in the catalog.")
         self.loaded[model.id] = model
 
     def output_text(self) -> str:

@@ -1,6 +1,10 @@
-"""Try several models on your task: a small question set with reference answers, scored automatically.
+"""Try several models on your own task: the same prompts side by side, then a scored task set.
 
-Every model sees the same three worked examples before each question (few-shot prompting):
+``compare`` runs the same prompts through several models and returns one row per (prompt, model).
+A model that cannot be loaded here (a Hub-only model while offline, one that does not fit in
+memory, ...) becomes a "skipped" row with the reason, so one missing model never stops the loop.
+
+``evaluate`` asks every model a small question set with reference answers and scores it. Every model sees the same three worked examples before each question (few-shot prompting):
 as earlier chat turns for an instruction-tuned model, as "Q: ... A: ..." text for a base model,
 which has no chat template and would otherwise just continue the question. Only the first line of
 an answer is scored, because a base model keeps writing new "Q:" lines after it.
@@ -12,12 +16,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .data_files import read_csv
-from .compare import load_models
-from .errors import InvalidInput
-from .generation import generate
+from .catalog import get_entry, read_rows
+from .errors import CourseError, HubUnavailable, InvalidInput
+from .generation import LoadedModel, generate
+from .loading import load_model
 
-TASKS_FILE = "eval/tasks.csv"
 METHODS = ("contains", "exact", "number")
 
 # The worked examples every model sees; none of them is in the task set.
@@ -27,6 +30,93 @@ FEW_SHOT = (
     ("What is the opposite of up?", "down"),
 )
 
+
+# --- the same prompts through several models ---------------------------------------------------
+
+def _first_sentence(message: str) -> str:
+    return message.split(". ")[0].rstrip(".")
+
+
+def skip_reason(model_id: str, error: Exception) -> str:
+    """A short reason for the table; the full message is the error's own."""
+    if isinstance(error, HubUnavailable):
+        return f"only on the Hub ({get_entry(model_id).hub_id}), which is switched off or unreachable here"
+    if isinstance(error, CourseError):
+        return _first_sentence(str(error))
+    return f"could not load ({type(error).__name__}: {_first_sentence(str(error))[:120]})"
+
+
+def check_models(models) -> list:
+    """A non-empty list of LoadedModels or catalog ids; unknown ids fail here, before any loading."""
+    if isinstance(models, (str, LoadedModel)):
+        models = [models]
+    if not isinstance(models, (list, tuple)) or not models:
+        raise InvalidInput(
+            "Give at least one model: a list of catalog ids such as ['smollm2-135m-instruct', 'gemma-3-270m'] "
+            "or of models from load_model()."
+        )
+    for model in models:
+        if isinstance(model, str):
+            get_entry(model.strip())  # UnknownModelError, with the closest id, for a typo
+        elif not isinstance(model, LoadedModel):
+            raise InvalidInput(
+                f"Each model must be a catalog id (a string) or a model from load_model(), not {type(model).__name__}."
+            )
+    return list(models)
+
+
+def load_models(models, *, allow_hub: bool = True) -> list[tuple[str, LoadedModel | None, str]]:
+    """(label, loaded model or None, reason it was skipped) for each model; each id loads once."""
+    loaded: dict[str, tuple[LoadedModel | None, str]] = {}
+    result = []
+    for model in check_models(models):
+        if isinstance(model, LoadedModel):
+            result.append((model.label, model, ""))
+            continue
+        model_id = model.strip()
+        if model_id not in loaded:
+            try:
+                loaded[model_id] = (load_model(model_id, allow_hub=allow_hub), "")
+            except Exception as error:  # any model that cannot load here is reported, not fatal
+                loaded[model_id] = (None, skip_reason(model_id, error))
+        result.append((model_id, *loaded[model_id]))
+    return result
+
+
+def check_prompts(prompts) -> list[str]:
+    if isinstance(prompts, str):
+        prompts = [prompts]
+    if not isinstance(prompts, (list, tuple)) or not prompts:
+        raise InvalidInput("Give at least one prompt, as a list of strings: ['What is the capital of France?'].")
+    for prompt in prompts:
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise InvalidInput(f"Each prompt must be a non-empty string; got {prompt!r}.")
+    return list(prompts)
+
+
+def compare(models, prompts, *, max_new_tokens: int = 24, allow_hub: bool = True):
+    """Run every prompt through every model (greedy); a DataFrame with one row per (prompt, model).
+
+    Columns: prompt, model, answer, new_tokens, seconds, tokens_per_second, skipped (the reason, or "").
+    """
+    import pandas as pd
+
+    prompts = check_prompts(prompts)
+    ready = load_models(models, allow_hub=allow_hub)
+    rows = []
+    for prompt in prompts:
+        for model_id, loaded, reason in ready:
+            row = {"prompt": prompt, "model": model_id, "answer": "", "new_tokens": 0,
+                   "seconds": 0.0, "tokens_per_second": 0.0, "skipped": reason}
+            if loaded is not None:
+                reply = generate(loaded, prompt, max_new_tokens=max_new_tokens)
+                row.update(answer=reply.text, new_tokens=reply.new_tokens, seconds=reply.seconds,
+                           tokens_per_second=reply.tokens_per_second)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- a task set ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Task:
@@ -45,7 +135,7 @@ def load_tasks() -> list[Task]:
     return [
         Task(row["id"], row["category"], row["prompt"], tuple(a.strip() for a in row["answers"].split(";")),
              row["method"], row["source"])
-        for row in read_csv(TASKS_FILE)
+        for row in read_rows("eval/tasks.csv")
     ]
 
 
@@ -120,7 +210,7 @@ def normalize(text: str) -> str:
     return re.sub(r"[^\w\s]", "", text.lower()).strip()
 
 
-def score(answer: str, task: Task) -> int:
+def score_answer(answer: str, task: Task) -> int:
     """1 if ``answer`` is right for ``task``, else 0.
 
     - contains: one of the reference answers appears as a whole word (case-insensitive);
@@ -198,6 +288,33 @@ class EvalResult:
             table[item.model][item.task.category].append(item.correct)
         return {m: {c: _mean(table[m][c]) for c in self.categories} for m in self.models}
 
+    def accuracy_table(self):
+        """A DataFrame: one row per model, "right/asked" overall and per category; skipped models last."""
+        import pandas as pd
+
+        rows = {}
+        for model in self.models:
+            marks = {"overall": [i.correct for i in self.items if i.model == model]}
+            for category in self.categories:
+                marks[category] = [i.correct for i in self.items if i.model == model and i.task.category == category]
+            rows[model] = {column: f"{sum(m)}/{len(m)}" for column, m in marks.items()}
+        for model, reason in self.skipped.items():
+            rows[model] = {"skipped": reason}
+        table = pd.DataFrame.from_dict(rows, orient="index").fillna("")
+        table.index.name = "model"
+        return table
+
+    def answers_table(self):
+        """A DataFrame: one row per task, one column per model with ✓ or ✗ and the answer that was scored."""
+        import pandas as pd
+
+        table = pd.DataFrame({
+            model: {i.task.id: ("✓ " if i.correct else "✗ ") + i.answer for i in self.items if i.model == model}
+            for model in self.models
+        })
+        table.index.name = "task"
+        return table
+
 
 def _mean(values) -> float:
     values = list(values)
@@ -219,23 +336,7 @@ def evaluate(models, tasks: list[Task] | None = None, *, max_new_tokens: int = 1
         for task in tasks:
             reply = generate(loaded, few_shot_prompt(loaded, task.prompt), max_new_tokens=max_new_tokens, stop=["\n"])
             answer = first_line(reply.text)
-            result.items.append(ItemResult(model_id, task, answer, score(answer, task)))
+            result.items.append(ItemResult(model_id, task, answer, score_answer(answer, task)))
             result.seconds[model_id] += reply.seconds
     return result
 
-
-def format_accuracy(result: EvalResult) -> str:
-    """Accuracy per model and per category, as aligned text (right / asked)."""
-    cats = result.categories
-    width = max([len("model"), *(len(m) for m in result.models)])
-    head = f"{'model':{width}}  {'overall':>9}" + "".join(f"  {c:>11}" for c in cats)
-    lines = [head]
-    for model in result.models:
-        cells = []
-        for cat in [None, *cats]:
-            marks = [i.correct for i in result.items if i.model == model and (cat is None or i.task.category == cat)]
-            cells.append(f"{sum(marks)}/{len(marks)}")
-        lines.append(f"{model:{width}}  {cells[0]:>9}" + "".join(f"  {c:>11}" for c in cells[1:]))
-    for model, reason in result.skipped.items():
-        lines.append(f"{model:{width}}  skipped: {reason}")
-    return "\n".join(lines)

@@ -1,16 +1,52 @@
-"""Messages in, text out: greedy by default, with token counts and timing."""
+"""Messages in, text out: one interface for every runtime, greedy by default, with token counts and timing.
+
+A loaded model is a ``LoadedModel``: transformers in this process (``loading.TransformersModel``),
+llama.cpp (``llamacpp.LlamaCppModel``) or a server that speaks the OpenAI chat-completions protocol
+(``serving.EndpointModel``). Each one implements ``complete`` and ``has_chat_template``;
+``generate`` checks the learner's input, times the call, and never needs to know which runtime answers.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 
-from . import endpoint, llamacpp
+from .catalog import ModelEntry
 from .errors import InvalidInput
-from .loading import LoadedModel
 
 MAX_NEW_TOKENS_LIMIT = 2048
 MAX_PROMPT_CHARS = 20_000
+
+
+class LoadedModel:
+    """A model ready to answer, with where it came from and how long loading took."""
+
+    backend = ""  # "transformers", "llama.cpp" or "endpoint", as load_model(backend=...) names it
+
+    def __init__(self, entry: ModelEntry | None, source: str, load_seconds: float):
+        self.entry = entry  # None for a served model that is not in the catalog
+        self.source = source
+        self.load_seconds = load_seconds
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def label(self) -> str:
+        """The id, plus the backend when it is not transformers: how tables and results name this model."""
+        return self.id if self.backend == "transformers" else f"{self.id} ({self.backend})"
+
+    @property
+    def has_chat_template(self) -> bool:
+        raise NotImplementedError
+
+    def complete(self, messages: list[dict[str, str]], max_new_tokens: int, stop: list[str]) -> tuple[str, int, int]:
+        """A greedy answer as (text, prompt tokens, new tokens)."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.label!r}, source={self.source!r}, load {self.load_seconds:.1f} s)"
 
 
 @dataclass(frozen=True)
@@ -49,6 +85,8 @@ def as_messages(prompt, system: str | None = None) -> list[dict[str, str]]:
             "[{'role': 'user', 'content': 'Hello'}], not " + type(prompt).__name__ + "."
         )
     if system is not None:
+        if not isinstance(system, str):
+            raise InvalidInput(f"system must be a string such as 'Answer briefly.', not {type(system).__name__}.")
         messages.insert(0, {"role": "system", "content": system})
     for message in messages:
         if message.get("role") not in {"system", "user", "assistant"} or not isinstance(message.get("content"), str):
@@ -68,22 +106,19 @@ def plain_text(messages: list[dict[str, str]]) -> str:
     return "\n\n".join(m["content"] for m in messages)
 
 
-def build_prompt_ids(loaded: LoadedModel, messages: list[dict[str, str]]):
-    """Token ids for the model: its chat template if it has one, else the plain text (base models)."""
-    tokenizer = loaded.tokenizer
-    if tokenizer.chat_template:
-        return tokenizer.apply_chat_template(
-            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
-        )
-    return tokenizer(plain_text(messages), return_tensors="pt")
-
-
-def _check_stop(stop) -> list[str]:
+def check_stop(stop) -> list[str]:
+    """None or a list of non-empty strings; anything else is refused with a message."""
     if stop is None:
         return []
-    if isinstance(stop, str) or not all(isinstance(s, str) and s for s in stop):
+    if isinstance(stop, str) or not isinstance(stop, (list, tuple)) or not all(isinstance(s, str) and s for s in stop):
         raise InvalidInput(f"stop must be a list of non-empty strings such as ['\\n']; got {stop!r}.")
     return list(stop)
+
+
+def check_max_new_tokens(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_NEW_TOKENS_LIMIT:
+        raise InvalidInput(f"max_new_tokens must be a whole number from 1 to {MAX_NEW_TOKENS_LIMIT}; got {value!r}.")
+    return value
 
 
 def generate(loaded: LoadedModel, prompt, *, max_new_tokens: int = 64, system: str | None = None,
@@ -94,60 +129,9 @@ def generate(loaded: LoadedModel, prompt, *, max_new_tokens: int = 64, system: s
     """
     if not isinstance(loaded, LoadedModel):
         raise InvalidInput("generate() needs a model from load_model('<catalog id>') as its first argument.")
-    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or not 1 <= max_new_tokens <= MAX_NEW_TOKENS_LIMIT:
-        raise InvalidInput(f"max_new_tokens must be a whole number from 1 to {MAX_NEW_TOKENS_LIMIT}; got {max_new_tokens!r}.")
+    max_new_tokens = check_max_new_tokens(max_new_tokens)
     messages = as_messages(prompt, system)
-    stop = _check_stop(stop)
-    if loaded.backend in ("llama.cpp", "endpoint"):
-        start = time.perf_counter()
-        if loaded.backend == "llama.cpp":
-            answer = llamacpp.complete(loaded.model, messages, plain_text(messages), max_new_tokens, stop)
-        else:
-            answer = endpoint.complete(loaded.model, messages, max_new_tokens, stop)
-        text, prompt_tokens, new_tokens = answer
-        return Generation(loaded.label, text, prompt_tokens, new_tokens, time.perf_counter() - start)
-    return _generate_transformers(loaded, messages, max_new_tokens, stop)
-
-
-def _stop_on_text(tokenizer, prompt_tokens: int, stop: list[str]):
-    """Stop once the decoded answer contains a stop string.
-
-    (transformers' own ``stop_strings`` first indexes the whole vocabulary, which for Gemma's 262,144
-    tokens costs more than it saves; decoding a few new tokens per step is cheap.)
-    """
-    from transformers import StoppingCriteria
-
-    class StopOnText(StoppingCriteria):
-        def __call__(self, input_ids, scores, **kwargs):
-            import torch
-
-            text = tokenizer.decode(input_ids[0, prompt_tokens:], skip_special_tokens=True)
-            return torch.full((input_ids.shape[0],), any(s in text for s in stop), dtype=torch.bool)
-
-    return StopOnText()
-
-
-def _generate_transformers(loaded: LoadedModel, messages, max_new_tokens: int, stop: list[str]) -> Generation:
-    import torch
-
-    inputs = build_prompt_ids(loaded, messages)
-    prompt_tokens = inputs["input_ids"].shape[1]
-    tokenizer = loaded.tokenizer
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    stopping = {"stopping_criteria": [_stop_on_text(tokenizer, prompt_tokens, stop)]} if stop else {}
+    stop = check_stop(stop)
     start = time.perf_counter()
-    with torch.inference_mode():
-        output = loaded.model.generate(
-            **inputs,
-            max_new_tokens=max_new_tokens,
-            do_sample=False,
-            temperature=None,
-            top_p=None,
-            top_k=None,
-            pad_token_id=pad_id,
-            **stopping,
-        )
-    seconds = time.perf_counter() - start
-    new_ids = output[0, prompt_tokens:]
-    text = tokenizer.decode(new_ids, skip_special_tokens=True).strip()
-    return Generation(loaded.label, text, prompt_tokens, int(new_ids.shape[0]), seconds)
+    text, prompt_tokens, new_tokens = loaded.complete(messages, max_new_tokens, stop)
+    return Generation(loaded.label, text, prompt_tokens, new_tokens, time.perf_counter() - start)

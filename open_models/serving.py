@@ -1,13 +1,22 @@
-"""Start llama.cpp's OpenAI-compatible server on this machine, for a bundled model.
+"""Models behind a server: the OpenAI-compatible protocol, used like a local model, and a local server.
 
-The server is a separate process listening on loopback (127.0.0.1) only. It comes with the optional
-llama.cpp install: ``pip install -r requirements-llamacpp.txt``.
+vLLM, Text Generation Inference, llama.cpp's server and most cloud catalogs answer the same
+chat-completions protocol, so one client reaches them all. ``connect`` returns an ``EndpointModel``
+that ``generate``, ``compare``, ``evaluate`` and the chooser use like any other. Settings come from
+arguments or the environment:
+
+- ``OPEN_MODELS_ENDPOINT_URL``   the base URL, e.g. ``http://127.0.0.1:8000/v1``
+- ``OPEN_MODELS_ENDPOINT_MODEL`` the model name the server knows
+- ``OPEN_MODELS_ENDPOINT_KEY``   the API key, if the server needs one (never printed or stored)
+
+``LocalServer`` starts llama.cpp's server (optional install) for a bundled model, on loopback only.
 """
 
 from __future__ import annotations
 
 import atexit
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
@@ -15,17 +24,104 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .bundles import bundled_gguf_path
-from .errors import BackendMissing, EndpointUnavailable
+from .catalog import load_catalog
+from .errors import BackendMissing, EndpointUnavailable, InvalidInput
+from .generation import LoadedModel
 from .llamacpp import CONTEXT_TOKENS, threads
+from .weights import bundled_gguf_path
 
-STARTUP_TIMEOUT_S = 60.0
+CONNECT_TIMEOUT_S = 5.0   # how long to wait for the server to answer at all
+ANSWER_TIMEOUT_S = 60.0   # how long one answer may take
+STARTUP_TIMEOUT_S = 60.0  # how long llama.cpp's server may take to start
 SERVER_HINT = (
     "llama.cpp's server is not installed. Install it with:  pip install -r requirements-llamacpp.txt  "
     "(compiles llama.cpp: about 5 minutes, once)."
 )
 
+
+# --- a served model --------------------------------------------------------------------------------------
+
+class EndpointModel(LoadedModel):
+    """A model behind an OpenAI-compatible server; the API key stays inside the client."""
+
+    backend = "endpoint"
+
+    def __init__(self, base_url: str, model: str, client, load_seconds: float):
+        entry = next((e for e in load_catalog() if model in (e.id, e.hub_id)), None)
+        super().__init__(entry, f"OpenAI-compatible endpoint at {urlsplit(base_url).netloc}", load_seconds)
+        self.base_url = base_url
+        self.model = model  # the name the server knows
+        self.client = client
+
+    @property
+    def id(self) -> str:
+        return self.entry.id if self.entry is not None else self.model
+
+    @property
+    def has_chat_template(self) -> bool:
+        return True  # a chat-completions server applies the model's template itself
+
+    def complete(self, messages, max_new_tokens, stop):
+        options = {"stop": stop} if stop else {}
+        try:
+            result = self.client.chat.completions.create(
+                model=self.model, messages=messages, max_tokens=max_new_tokens, temperature=0.0, **options)
+        except Exception as error:
+            raise _unavailable(self.base_url, error, self.client.timeout) from None
+        text = result.choices[0].message.content or ""
+        return text.rstrip("\ufffd").strip(), result.usage.prompt_tokens, result.usage.completion_tokens
+
+
+def _client(base_url: str, api_key: str | None, timeout: float):
+    try:
+        from openai import OpenAI
+    except ImportError:
+        raise BackendMissing("The openai client is not installed: pip install -r requirements.txt") from None
+    # Local servers ignore the key, but the client insists on one.
+    return OpenAI(base_url=base_url, api_key=api_key or "no-key-needed", timeout=timeout, max_retries=0)
+
+
+def _unavailable(url: str, error: Exception, seconds: float) -> EndpointUnavailable:
+    import openai
+
+    if isinstance(error, openai.APITimeoutError):
+        why = f"it did not answer within {seconds:g} s (busy or stuck?)"
+    elif isinstance(error, openai.APIConnectionError):
+        why = "nothing answered there: is the server running, and is the address right?"
+    elif isinstance(error, openai.AuthenticationError):
+        why = "it refused the API key: set OPEN_MODELS_ENDPOINT_KEY to a valid key"
+    elif isinstance(error, openai.NotFoundError):
+        why = "it does not serve that model or path: check the model name and that the URL ends in /v1"
+    else:
+        why = f"{type(error).__name__}: {str(error)[:160]}"
+    return EndpointUnavailable(f"The endpoint {url} is not usable: {why}")
+
+
+def connect(base_url: str | None = None, model: str | None = None, *, api_key: str | None = None,
+            timeout: float = ANSWER_TIMEOUT_S) -> EndpointModel:
+    """A model served at ``base_url``; fails within ``CONNECT_TIMEOUT_S`` if nothing answers."""
+    base_url = (base_url or os.environ.get("OPEN_MODELS_ENDPOINT_URL") or "").strip()
+    model = (model or os.environ.get("OPEN_MODELS_ENDPOINT_MODEL") or "").strip()
+    if not base_url.startswith(("http://", "https://")):
+        raise InvalidInput("Give the server's base URL, such as http://127.0.0.1:8000/v1 "
+                           "(argument base_url or environment variable OPEN_MODELS_ENDPOINT_URL).")
+    if not model:
+        raise InvalidInput("Give the model name the server knows (argument model or OPEN_MODELS_ENDPOINT_MODEL).")
+    api_key = api_key or os.environ.get("OPEN_MODELS_ENDPOINT_KEY")
+    start = time.perf_counter()
+    probe = _client(base_url, api_key, CONNECT_TIMEOUT_S)
+    try:
+        served = [m.id for m in probe.models.list().data]
+    except Exception as error:
+        raise _unavailable(base_url, error, CONNECT_TIMEOUT_S) from None
+    if served and model not in served:
+        raise InvalidInput(f"{base_url} serves {', '.join(served)}, not {model!r}.")
+    return EndpointModel(base_url, model, _client(base_url, api_key, timeout), time.perf_counter() - start)
+
+
+# --- a local server ----------------------------------------------------------------------------------------
 
 def server_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("llama_cpp", "fastapi", "uvicorn", "sse_starlette"))
@@ -38,7 +134,7 @@ def free_port() -> int:
 
 
 class LocalServer:
-    """A running llama.cpp server: ``base_url`` and ``model`` for ``endpoint.connect``; ``stop()`` ends it."""
+    """A running llama.cpp server: ``base_url`` and ``model`` for ``connect``; ``stop()`` ends it."""
 
     def __init__(self, model_id: str = "smollm2-135m-instruct", *, port: int | None = None,
                  startup_timeout: float = STARTUP_TIMEOUT_S):
@@ -47,7 +143,9 @@ class LocalServer:
         self.model = model_id
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
-        self._log = Path(tempfile.mkstemp(prefix="llama-server-", suffix=".log")[1])
+        handle, log_name = tempfile.mkstemp(prefix="llama-server-", suffix=".log")
+        os.close(handle)
+        self._log = Path(log_name)
         command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf_path(model_id)),
                    "--model_alias", model_id, "--host", "127.0.0.1", "--port", str(self.port),
                    "--n_ctx", str(CONTEXT_TOKENS), "--n_threads", str(threads())]

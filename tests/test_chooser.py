@@ -1,11 +1,12 @@
 """The model chooser: the plain filter function on the real catalog, the card, and the widget driven from code."""
 
+import math
 import re
 
 import pytest
 
-from open_models import chooser, load_catalog
-from open_models.chooser import Chooser, card, filter_models, load_next_steps, relax_hint, table
+from open_models import chooser, get_entry, load_catalog, openness_score
+from open_models.chooser import Chooser, card, catalog_table, filter_models, relax_hint, scorecard_openness
 from open_models.errors import InvalidInput
 
 
@@ -46,18 +47,22 @@ def test_openness_lookup_can_be_replaced():
     assert ids(found) == ["smollm2-135m-instruct", "gemma-3-270m"]
 
 
-def test_every_scorecard_mapping_points_at_a_real_model_and_scorecard_name():
-    from open_models.openness import scorecard_models
-
-    catalog_ids = {entry.id for entry in load_catalog()}
-    assert set(chooser.SCORECARD_NAMES) <= catalog_ids
-    assert set(chooser.SCORECARD_NAMES.values()) <= set(scorecard_models())
+def test_openness_comes_from_the_scorecard_name_in_the_catalog():
+    """Each scored model's name on the scorecard is in models.csv (checked against the scorecard in test_data.py)."""
+    scored = {entry.id: scorecard_openness(entry) for entry in load_catalog() if scorecard_openness(entry) is not None}
+    assert scored == {
+        "smollm2-135m-instruct": openness_score("SmolLM2 135M"),
+        "gemma-3-270m": openness_score("Gemma 3 270M"),
+        "qwen2.5-1.5b-instruct": openness_score("Qwen2.5 1.5B"),
+        "tinyllama-1.1b-chat": openness_score("TinyLlama 1.1B"),
+    }
+    assert scorecard_openness(get_entry("gemma-3-270m-it")) is None  # a sibling of a scored model is not guessed
 
 
 def test_fits_in_memory_uses_the_memory_guard(monkeypatch):
-    monkeypatch.setattr(chooser.memory, "available_bytes", lambda: 2.0e9)  # 2 GB free
+    monkeypatch.setattr(chooser, "available_bytes", lambda: 2.0e9)  # 2 GB free
     assert ids(filter_models(fits_in_memory=True)) == ["smollm2-135m-instruct", "gemma-3-270m", "gemma-3-270m-it"]
-    monkeypatch.setattr(chooser.memory, "available_bytes", lambda: 0)
+    monkeypatch.setattr(chooser, "available_bytes", lambda: 0)
     assert filter_models(fits_in_memory=True) == []
 
 
@@ -81,7 +86,11 @@ def test_hint_when_no_single_filter_is_enough():
         ({"task": 3}, ["task must be a string"]),
         ({"max_params_b": "1B"}, ["max_params_b must be a number"]),
         ({"max_params_b": -1}, ["at least 0"]),
+        ({"max_params_b": math.nan}, ["max_params_b must be a finite number"]),
+        ({"max_params_b": math.inf}, ["max_params_b must be a finite number"]),
         ({"min_openness": 6}, ["from 0 to 5"]),
+        ({"min_openness": math.nan}, ["min_openness must be a finite number"]),
+        ({"min_openness": -math.inf}, ["min_openness must be a finite number"]),
         ({"offline_only": "yes"}, ["True or False"]),
         ({"fits_in_memory": 1}, ["True or False"]),
         ({"catalog": ["not an entry"]}, ["ModelEntry"]),
@@ -110,8 +119,17 @@ def test_card_has_what_you_need_to_decide():
     assert "Hugging Face Hub only" in hub and "not on the course scorecard" in hub
 
 
-def test_table_has_a_row_per_entry():
-    assert len(table(filter_models(offline_only=True)).splitlines()) == 3
+def test_catalog_table_has_a_row_per_entry_indexed_by_id():
+    table = catalog_table(filter_models(offline_only=True))
+    assert table.index.name == "id" and list(table.index) == ["smollm2-135m-instruct", "gemma-3-270m"]
+    assert list(table.columns) == ["params (B)", "license", "license type", "openness", "languages", "tasks", "weights"]
+    assert table.loc["smollm2-135m-instruct", "openness"] == 4.5
+    assert table.loc["gemma-3-270m", "languages"] == "multilingual"
+    assert set(table["weights"]) == {"bundled (offline)"}
+    everything = catalog_table(load_catalog())
+    assert len(everything) == len(load_catalog())
+    assert math.isnan(everything.loc["olmo-2-1b-instruct", "openness"])  # not on the scorecard
+    assert everything.loc["olmo-2-1b-instruct", "weights"] == "Hugging Face Hub"
 
 
 # --- the widget, driven from code -------------------------------------------------------------------
@@ -195,24 +213,36 @@ def test_display_has_a_plain_text_summary():
     assert bundle["text/plain"] == "Chooser: 10 of 10 models match. Picked: smollm2-135m-instruct."
 
 
-# --- the next-steps data ------------------------------------------------------------------------------
-
-def test_next_steps_rows_are_sourced_and_dated():
-    rows = load_next_steps()
-    assert {"Open LLM Leaderboard", "Artificial Analysis", "Hugging Face Collections"} <= {r["name"] for r in rows}
-    for row in rows:
-        for field in ("url", "source"):
-            assert re.fullmatch(r"https://\S+", row[field]), row
-        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["retrieved"]), row
-        assert row["what"].strip()
-
+# --- another runtime -------------------------------------------------------------------------------
 
 def test_the_chooser_can_answer_through_another_loaded_model(smollm2):
-    from open_models.chooser import Chooser
-    from open_models.errors import InvalidInput
-
-    chooser = Chooser(max_new_tokens=8)
-    chooser.use(smollm2)  # e.g. a llama.cpp model or a served one, for the same catalog id
-    assert chooser.loaded["smollm2-135m-instruct"] is smollm2
+    widget = Chooser(max_new_tokens=8)
+    widget.use(smollm2)  # e.g. a llama.cpp model or a served one, for the same catalog id
+    assert widget.loaded["smollm2-135m-instruct"] is smollm2
     with pytest.raises(InvalidInput, match="use\\(\\) takes"):
-        chooser.use("smollm2-135m-instruct")
+        widget.use("smollm2-135m-instruct")
+
+
+def test_the_chooser_answers_through_a_served_model_without_loading_one(monkeypatch):
+    from types import SimpleNamespace
+
+    from open_models.serving import EndpointModel
+
+    def create(**request):
+        return SimpleNamespace(choices=[SimpleNamespace(message=SimpleNamespace(content="Paris."))],
+                               usage=SimpleNamespace(prompt_tokens=12, completion_tokens=2))
+
+    client = SimpleNamespace(chat=SimpleNamespace(completions=SimpleNamespace(create=create)), timeout=5.0)
+    served = EndpointModel("http://127.0.0.1:8000/v1", "smollm2-135m-instruct", client, 0.0)
+    widget = Chooser(max_new_tokens=8)
+    widget.use(served)
+
+    def must_not_load(*args, **kwargs):
+        raise AssertionError("the chooser loaded a model instead of using the served one")
+
+    monkeypatch.setattr(chooser, "load_model", must_not_load)
+    widget.matches.value = "smollm2-135m-instruct"
+    widget.run.click()
+    assert widget.output_text().startswith("smollm2-135m-instruct (endpoint): Paris.\n(2 new tokens in")
+    with pytest.raises(InvalidInput, match="use\\(\\) takes"):
+        widget.use(EndpointModel("http://127.0.0.1:8000/v1", "not-in-the-catalog", client, 0.0))

@@ -1,15 +1,20 @@
-"""Prices and self-hosting cost: the data is complete and sourced, and the arithmetic is right."""
+"""Prices and self-hosting cost: the data reads into typed rows, and the arithmetic is right.
 
-import re
+The rows of prices.csv and machines.csv (sources, dates, positive prices, sourced quality scores)
+are validated in test_data.py.
+"""
+
+import math
 
 import matplotlib
 
 matplotlib.use("Agg")
 import pytest
 
+from open_models.catalog import read_rows
 from open_models.cost import (
-    MACHINES_FILE,
-    PRICES_FILE,
+    Machine,
+    Price,
     blended_price,
     break_even_usd_per_hour,
     load_machines,
@@ -19,41 +24,24 @@ from open_models.cost import (
     plot_quality_vs_price,
     self_host_cost_per_mtok,
 )
-from open_models.data_files import read_csv
 from open_models.errors import CourseError, InvalidInput
-
-ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def rows(name):
-    return read_csv(name)
-
-
-@pytest.mark.parametrize("resource", [PRICES_FILE, MACHINES_FILE], ids=["prices", "machines"])
-def test_every_row_has_an_https_source_and_an_iso_date(resource):
-    for row in rows(resource):
-        assert row["source"].startswith("https://"), row
-        assert ISO.match(row["retrieved"]), row
-        assert all(value.strip() == value for value in row.values()), row
 
 
 def test_at_least_twelve_rows_with_open_and_proprietary_models():
     prices = load_prices()
-    assert len(prices) >= 12
+    assert len(prices) >= 12 and all(isinstance(p, Price) for p in prices)
     assert any(p.open_weights for p in prices) and any(not p.open_weights for p in prices)
     assert len({p.label for p in prices}) == len(prices), "model + provider must be unique"
-
-
-def test_prices_are_complete_and_scores_are_sourced():
-    for row in rows(PRICES_FILE):
-        assert row["open_weights"] in {"yes", "no"}
-        assert float(row["input_usd_per_mtok"]) > 0 and float(row["output_usd_per_mtok"]) > 0
-        if row["quality"]:
-            assert 0 < float(row["quality"]) <= 100
-            assert row["quality_metric"] and row["quality_source"].startswith("https://")
-        else:
-            assert not row["quality_metric"] and not row["quality_source"]
     assert sum(p.quality is not None for p in load_prices()) >= 4
+
+
+def test_price_rows_are_typed_as_written():
+    for row, price in zip(read_rows("prices.csv"), load_prices(), strict=True):
+        assert price.label == f"{row['model']} ({row['provider']})"
+        assert price.open_weights == (row["open_weights"] == "yes")
+        assert price.input_usd_per_mtok == float(row["input_usd_per_mtok"])
+        assert price.quality == (float(row["quality"]) if row["quality"] else None)
+        assert (price.source, price.retrieved) == (row["source"], row["retrieved"])
 
 
 def test_blended_price_is_three_to_one():
@@ -90,11 +78,27 @@ def test_bad_blend_inputs():
         blended_price(1, 2, input_weight=0, output_weight=0)
     with pytest.raises(InvalidInput, match="zero or more"):
         blended_price(-1, 2)
+    assert blended_price(0, 0) == 0.0  # a free model is a price
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "nan", "inf"])
+def test_numbers_that_are_not_finite_are_refused(bad):
+    with pytest.raises(InvalidInput, match="usd_per_hour"):
+        self_host_cost_per_mtok(bad, 10)
+    with pytest.raises(InvalidInput, match="tokens_per_second"):
+        self_host_cost_per_mtok(0.5, bad)
+    with pytest.raises(InvalidInput, match="api_usd_per_mtok"):
+        break_even_usd_per_hour(bad, 10)
+    with pytest.raises(InvalidInput, match="input_usd_per_mtok"):
+        blended_price(bad, 1.0)
+    with pytest.raises(InvalidInput, match="output_weight"):
+        blended_price(1.0, 1.0, output_weight=bad)
 
 
 def test_machines_have_positive_prices():
     machines = load_machines()
-    assert machines and all(m.usd_per_hour > 0 and m.vcpus > 0 for m in machines)
+    assert machines and all(isinstance(m, Machine) for m in machines)
+    assert all(m.usd_per_hour > 0 and m.vcpus > 0 and m.memory_gib > 0 for m in machines)
 
 
 def test_measure_throughput_rejects_a_bare_string():

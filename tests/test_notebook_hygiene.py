@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in ROOT.glob("**/*.ipynb") if not {".venv", ".ipynb_checkpoints"} & set(p.parts))
 
 # Absolute paths of the usual kinds: home folders, system temp and install locations, Windows drives.
-ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/Users/|/tmp/|/opt/|/usr/|/var/|site-packages|[A-Za-z]:\\)")
+ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/Users/|/tmp/|/opt/|/usr/|/var/|site-packages|(?<![A-Za-z])[A-Za-z]:\\)")
 SECRET = re.compile(
     r"(hf_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9_-]{20,}|ghp_[A-Za-z0-9]{30,}|AKIA[0-9A-Z]{16}|"
     r"(api[_-]?key|token|secret|password)\s*[=:]\s*['\"][^'\"]{8,}['\"])",
@@ -24,7 +24,7 @@ def output_texts(cell):
             yield "".join(output["text"])
         for mime, value in output.get("data", {}).items():
             if mime.startswith("text/") or mime.endswith("json"):
-                yield value if isinstance(value, str) else json.dumps(value)
+                yield "".join(value) if isinstance(value, list) else value if isinstance(value, str) else json.dumps(value)
 
 
 def test_there_are_notebooks():

@@ -94,7 +94,7 @@ def parity_problems(english: dict, translated: dict) -> list[str]:
     if len(en_cells) != len(tr_cells):
         return [f"{len(tr_cells)} code cells, the English notebook has {len(en_cells)}"]
     problems = []
-    for number, (en, tr) in enumerate(zip(en_cells, tr_cells), start=1):
+    for number, (en, tr) in enumerate(zip(en_cells, tr_cells, strict=True), start=1):  # same length: checked above
         en_source, tr_source = cell_text(en), cell_text(tr)
         try:
             same = code_tokens(en_source) == code_tokens(tr_source)
@@ -102,7 +102,7 @@ def parity_problems(english: dict, translated: dict) -> list[str]:
             problems.append(f"code cell {number}: cannot be read as Python ({error})")
             continue
         if not same:
-            first = next((a for a, b in zip(en_source.splitlines(), tr_source.splitlines()) if a != b), "")
+            first = next((a for a, b in zip(en_source.splitlines(), tr_source.splitlines(), strict=False) if a != b), "")
             problems.append(f"code cell {number}: the code differs from English (near: {first.strip()[:70]!r})")
         if NBVAL_MARKER.findall(en_source) != NBVAL_MARKER.findall(tr_source):
             problems.append(f"code cell {number}: nbval markers differ from English")

@@ -1,0 +1,267 @@
+"""Every fact the course states lives in a data file with a source URL and a date; each file's structure is checked here.
+
+This is the one place that validates the data: the package reads the files as they are.
+"""
+
+import json
+import math
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from open_models import OPENNESS_CRITERIA, OPENNESS_POINTS, get_entry, model_ids, offline_ids
+from open_models.architecture import config_metadata, config_names
+from open_models.catalog import BENCHMARK_FILE, DATA_DIR, data_files, read_data, read_rows
+from open_models.openness import scorecard_models
+
+URL = re.compile(r"^https://\S+$")
+HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+def iso_date_problem(text: str) -> str | None:
+    """Why ``text`` is not an ISO date (YYYY-MM-DD) on or before today, or None."""
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return f"{text!r} is not a date like 2026-11-26"
+    if day.isoformat() != text:
+        return f"{text!r} is not written YYYY-MM-DD"
+    if day > date.today():
+        return f"{text} is in the future"
+    return None
+
+
+def number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def is_positive_number(text: str) -> bool:
+    value = number(text)
+    return value is not None and math.isfinite(value) and value > 0
+
+
+# --- every file: a source URL and a date -------------------------------------------------------------
+
+def test_the_checks_cover_every_data_file():
+    assert len(data_files()) >= 10
+    json_files = {p.relative_to(DATA_DIR).as_posix() for p in DATA_DIR.rglob("*.json")}
+    # JSON is either a published config (checked below) or the benchmark's own measurements
+    assert json_files == {f"configs/{name}.json" for name in config_names()} | {"measured/benchmark.json"}
+    assert BENCHMARK_FILE.is_file()
+
+
+@pytest.mark.parametrize("name", data_files())
+def test_every_csv_row_has_a_source_url_and_a_date(name):
+    rows = read_rows(name)
+    assert rows, f"{name} is empty"
+    for line, row in enumerate(rows, start=2):
+        assert URL.match(row.get("source") or ""), f"{name} line {line}: source must be an https URL"
+        problem = iso_date_problem(row.get("retrieved") or "")
+        assert problem is None, f"{name} line {line}: retrieved: {problem}"
+        padded = [column for column, value in row.items() if value != value.strip()]
+        assert not padded, f"{name} line {line}: spaces around {padded}"
+
+
+@pytest.mark.parametrize("name", config_names())
+def test_every_config_is_sourced_and_dated(name):
+    raw = json.loads((DATA_DIR / "configs" / f"{name}.json").read_text(encoding="utf-8"))
+    assert URL.match(raw.get("_source", "")), f"{name}: _source must be an https URL"
+    assert iso_date_problem(raw.get("_retrieved", "")) is None, name
+    meta = config_metadata(name)
+    assert meta["source"].endswith("config.json")
+    assert meta["published_params_b"] > 0
+    if "published_source" in meta:
+        assert URL.match(meta["published_source"])
+
+
+def test_the_date_check_refuses_bad_dates():
+    assert iso_date_problem("2026-11-26") is None
+    assert "not a date" in iso_date_problem("26/11/2026")
+    assert "YYYY-MM-DD" in iso_date_problem("20261126")
+    assert "future" in iso_date_problem((date.today() + timedelta(days=1)).isoformat())
+
+
+# --- models.csv ----------------------------------------------------------------------------------------
+
+REQUIRED = ["id", "name", "developer", "params_b", "license", "license_type", "instruction_tuned",
+            "languages", "tasks", "hub_id", "gated", "source", "retrieved"]
+
+
+def test_every_catalog_row_is_complete():
+    rows = read_rows("models.csv")
+    assert len(rows) >= 8
+    for row in rows:
+        for column in REQUIRED:
+            assert row[column].strip(), f"{row['id']}: empty {column}"
+        assert is_positive_number(row["params_b"]), row["id"]
+        assert row["license_type"] in {"open-source", "open-weights", "proprietary"}, row["id"]
+        assert row["instruction_tuned"] in {"yes", "no"} and row["gated"] in {"yes", "no"}, row["id"]
+        assert HUB_ID.match(row["hub_id"]), row["hub_id"]
+        assert row["context_length"] == "" or row["context_length"].isdigit(), row["id"]
+        for code in row["languages"].split(";"):
+            assert code == "multilingual" or re.fullmatch(r"[a-z]{2}", code), f"{row['id']}: language {code!r}"
+        bundled_columns = [row[c] for c in ("offline_package", "gguf_file", "gguf_sha256")]
+        assert all(bundled_columns) or not any(bundled_columns), f"{row['id']}: a bundled model needs all three"
+
+
+def test_ids_and_hub_ids_are_unique():
+    rows = read_rows("models.csv")
+    assert len({row["id"] for row in rows}) == len(rows)
+    assert len({row["hub_id"] for row in rows}) == len(rows)
+
+
+def test_every_scorecard_name_is_a_model_on_the_scorecard():
+    names = {row["id"]: row["scorecard_name"] for row in read_rows("models.csv") if row["scorecard_name"]}
+    assert set(names) == {"smollm2-135m-instruct", "gemma-3-270m", "qwen2.5-1.5b-instruct", "tinyllama-1.1b-chat"}
+    unknown = {model_id: name for model_id, name in names.items() if name not in scorecard_models()}
+    assert not unknown, f"not on the scorecard (openness.csv): {unknown}"
+
+
+def test_bundled_models_pin_their_file_and_hash():
+    assert offline_ids() == ["smollm2-135m-instruct", "gemma-3-270m"]
+    for model_id in offline_ids():
+        entry = get_entry(model_id)
+        assert re.fullmatch(r"[0-9a-f]{64}", entry.gguf_sha256)
+        assert entry.gguf_file.endswith(".gguf")
+        assert all(re.fullmatch(r"[\w.-]+==[\w.]+", pin) for pin in entry.pip_packages)
+
+
+# --- openness.csv and osi_criteria.csv ---------------------------------------------------------------
+
+def scorecard_problems(rows: list[dict]) -> list[str]:
+    """Every status and criterion known; each model has each of the five criteria exactly once."""
+    problems = []
+    for row in rows:
+        if row["status"] not in OPENNESS_POINTS:
+            problems.append(f"{row['model']} / {row['criterion']}: status {row['status']!r} is not one of "
+                            f"{', '.join(OPENNESS_POINTS)}")
+        if row["criterion"] not in OPENNESS_CRITERIA:
+            problems.append(f"{row['model']}: unknown criterion {row['criterion']!r}")
+        if not row["evidence"].strip():
+            problems.append(f"{row['model']} / {row['criterion']}: no evidence")
+    for model in dict.fromkeys(row["model"] for row in rows):
+        found = sorted(row["criterion"] for row in rows if row["model"] == model)
+        if found != sorted(OPENNESS_CRITERIA):
+            problems.append(f"{model}: needs each of the five criteria exactly once, found {found}")
+    return problems
+
+
+def test_the_scorecard_is_complete_and_valid():
+    rows = read_rows("openness.csv")
+    assert len({row["model"] for row in rows}) >= 10
+    assert scorecard_problems(rows) == []
+
+
+def test_the_scorecard_check_catches_bad_rows():
+    good = [row for row in read_rows("openness.csv") if row["model"] == "OLMo 7B"]
+    assert scorecard_problems(good) == []
+    assert "is not one of" in scorecard_problems([{**good[0], "status": "maybe"}, *good[1:]])[0]
+    assert "unknown criterion" in " ".join(scorecard_problems([{**good[0], "criterion": "vibes"}, *good[1:]]))
+    assert "exactly once" in scorecard_problems(good[1:])[0]
+    assert "exactly once" in scorecard_problems([*good, good[0]])[0]
+    assert "no evidence" in scorecard_problems([{**good[0], "evidence": " "}, *good[1:]])[0]
+
+
+def test_the_osi_definition_has_ten_numbered_criteria():
+    rows = read_rows("osi_criteria.csv")
+    assert len(rows) == 10
+    assert [int(row["number"]) for row in rows] == list(range(1, 11))
+    assert all(row["name"].strip() and row["summary"].strip() for row in rows)
+
+
+# --- prices.csv and machines.csv ---------------------------------------------------------------------
+
+def price_problems(row: dict) -> list[str]:
+    """Positive finite prices; a quality score needs its metric and an https quality_source."""
+    problems = []
+    if row["open_weights"] not in {"yes", "no"}:
+        problems.append(f"open_weights must be yes or no, not {row['open_weights']!r}")
+    for column in ("input_usd_per_mtok", "output_usd_per_mtok"):
+        if not is_positive_number(row[column]):
+            problems.append(f"{column} must be a positive number, not {row[column]!r}")
+    if row["quality"]:
+        quality = number(row["quality"])
+        if quality is None or not 0 < quality <= 100:
+            problems.append(f"quality must be a score from 0 to 100, not {row['quality']!r}")
+        if not row["quality_metric"] or not URL.match(row["quality_source"]):
+            problems.append("a quality score needs its quality_metric and an https quality_source")
+    elif row["quality_metric"] or row["quality_source"]:
+        problems.append("a quality_metric or quality_source without a quality score")
+    return problems
+
+
+def test_every_price_row_is_valid():
+    rows = read_rows("prices.csv")
+    assert len(rows) >= 12
+    problems = {f"{row['model']} ({row['provider']})": price_problems(row) for row in rows}
+    assert not {label: found for label, found in problems.items() if found}
+    assert len(set(problems)) == len(rows), "model + provider must be unique"
+    assert {row["open_weights"] for row in rows} == {"yes", "no"}
+    assert sum(bool(row["quality"]) for row in rows) >= 4
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"input_usd_per_mtok": "0"}, "input_usd_per_mtok must be a positive number"),
+    ({"output_usd_per_mtok": "-1"}, "output_usd_per_mtok must be a positive number"),
+    ({"input_usd_per_mtok": "nan"}, "positive number"),
+    ({"output_usd_per_mtok": "inf"}, "positive number"),
+    ({"input_usd_per_mtok": "free"}, "positive number"),
+    ({"quality_source": "http://example.com"}, "https quality_source"),
+    ({"quality_metric": ""}, "needs its quality_metric"),
+    ({"quality": "120"}, "from 0 to 100"),
+    ({"quality": ""}, "without a quality score"),
+    ({"open_weights": "maybe"}, "yes or no"),
+])
+def test_the_price_check_catches_bad_rows(change, words):
+    scored = next(row for row in read_rows("prices.csv") if row["quality"])
+    assert price_problems(scored) == []
+    assert words in " ".join(price_problems({**scored, **change}))
+
+
+def test_every_machine_has_positive_numbers():
+    rows = read_rows("machines.csv")
+    assert rows
+    for row in rows:
+        assert row["machine"].strip() and row["vcpus"].isdigit() and int(row["vcpus"]) > 0, row
+        assert is_positive_number(row["memory_gib"]) and is_positive_number(row["usd_per_hour"]), row
+
+
+# --- the other lesson data ---------------------------------------------------------------------------
+
+def test_every_fine_tune_row_is_complete():
+    rows = read_rows("fine_tunes.csv")
+    assert len(rows) == 6
+    for row in rows:
+        assert all(value.strip() for value in row.values()), row
+        assert HUB_ID.match(row["hub_id"]), row["fine_tune"]
+
+
+def test_base_and_instruct_pairs_name_catalog_models():
+    rows = read_rows("base_and_instruct.csv")
+    assert [row["family"] for row in rows] == ["SmolLM2 135M", "Gemma 3 270M"]
+    assert all(row["tuning"].strip() for row in rows)
+    hub_ids = {get_entry(i).hub_id for i in ("smollm2-135m-instruct", "gemma-3-270m", "gemma-3-270m-it")}
+    assert hub_ids <= {row["base_hub_id"] for row in rows} | {row["instruct_hub_id"] for row in rows}
+
+
+def test_next_steps_rows_link_to_https_pages():
+    rows = read_rows("next_steps.csv")
+    assert {"Open LLM Leaderboard", "Artificial Analysis", "Hugging Face Collections"} <= {r["name"] for r in rows}
+    for row in rows:
+        assert URL.match(row["url"]), row
+        assert row["what"].strip()
+
+
+def test_every_task_row_is_complete():
+    table = read_data("eval/tasks.csv")
+    assert list(table.columns) == ["id", "category", "prompt", "answers", "method", "source", "retrieved"]
+    assert table["id"].is_unique
+    assert (table[["id", "category", "prompt", "answers", "method"]] != "").all().all()
+
+
+def test_every_catalog_id_is_a_valid_name():
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9.-]*", model_id) for model_id in model_ids())
