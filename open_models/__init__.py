@@ -14,6 +14,8 @@ One module per idea of the lesson:
   chooser       filter the catalog, a model card, the widget chooser
   charts        save the charts the notebooks draw
   errors        errors whose message says what to do
+
+The imports below are the package's public names (ruff's unused-import rule is off for this file).
 """
 
 from .architecture import (
@@ -77,82 +79,6 @@ from .openness import (
 )
 from .serving import SERVER_HINT, LocalServer, connect, server_available
 from .weights import bundled_gguf_path, cache_dir, temporary_cache
-
-__all__ = [
-    "Chooser",
-    "CourseError",
-    "EndpointUnavailable",
-    "FEW_SHOT",
-    "Generation",
-    "HubUnavailable",
-    "InvalidInput",
-    "LLAMACPP_INSTALL_HINT",
-    "LoadedModel",
-    "LocalServer",
-    "ModelEntry",
-    "NotEnoughMemory",
-    "OPENNESS_CRITERIA",
-    "OPENNESS_POINTS",
-    "SERVER_HINT",
-    "Task",
-    "add_task",
-    "architecture_differences",
-    "available_bytes",
-    "benchmark_results",
-    "blended_price",
-    "break_even_usd_per_hour",
-    "build_on_meta",
-    "bundled_gguf_path",
-    "bytes_needed",
-    "cache_dir",
-    "cached_copy",
-    "card",
-    "catalog_table",
-    "cells_for",
-    "compare",
-    "config_metadata",
-    "config_names",
-    "connect",
-    "count_parameters",
-    "data_files",
-    "describe",
-    "evaluate",
-    "expert_parameters",
-    "few_shot_prompt",
-    "filter_models",
-    "generate",
-    "get_entry",
-    "known_languages",
-    "known_license_types",
-    "known_tasks",
-    "kv_cache_bytes",
-    "llamacpp_available",
-    "load_catalog",
-    "load_config",
-    "load_machines",
-    "load_model",
-    "load_prices",
-    "load_scorecard",
-    "load_tasks",
-    "measure_throughput",
-    "model_ids",
-    "offline_ids",
-    "openness_score",
-    "openness_scores",
-    "parameters_by_component",
-    "plot_prices",
-    "plot_quality_vs_price",
-    "plot_scorecard",
-    "read_data",
-    "relax_hint",
-    "save_figure",
-    "score_answer",
-    "scorecard_table",
-    "self_host_cost_per_mtok",
-    "server_available",
-    "summarize",
-    "temporary_cache",
-]
 
 
 def _show_course_errors_briefly() -> None:
