@@ -66,7 +66,7 @@ from .errors import CourseError, EndpointUnavailable, HubUnavailable, InvalidInp
 from .evaluate import FEW_SHOT, Task, add_task, compare, evaluate, few_shot_prompt, load_tasks, score_answer
 from .generation import Generation, LoadedModel, generate
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available
-from .loading import available_bytes, bytes_needed, cached_copy, load_model
+from .loading import available_bytes, bytes_needed, cached_copy, hub_endpoint, load_model
 from .openness import (
     OPENNESS_CRITERIA,
     OPENNESS_POINTS,
