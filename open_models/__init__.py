@@ -62,7 +62,14 @@ from .cost import (
     plot_quality_vs_price,
     self_host_cost_per_mtok,
 )
-from .errors import CourseError, EndpointUnavailable, HubUnavailable, InvalidInput, NotEnoughMemory
+from .errors import (
+    CacheUnavailable,
+    CourseError,
+    EndpointUnavailable,
+    HubUnavailable,
+    InvalidInput,
+    NotEnoughMemory,
+)
 from .evaluate import FEW_SHOT, Task, add_task, compare, evaluate, few_shot_prompt, load_tasks, score_answer
 from .generation import Generation, LoadedModel, generate
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available

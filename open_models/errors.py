@@ -25,6 +25,10 @@ class HubUnavailable(CourseError, OSError):
     """A Hub-only model asked for while offline, or the Hub could not be reached."""
 
 
+class CacheUnavailable(CourseError, OSError):
+    """A course cache folder that cannot be created or written to."""
+
+
 class BundleCorrupted(CourseError, OSError):
     """A bundled weights file whose sha256 is not the one the catalog pins."""
 

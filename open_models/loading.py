@@ -231,6 +231,7 @@ def _convert_bundled(entry: ModelEntry, dtype):
     import torch
 
     check_fits(entry, torch.float32, converting=True)
+    weights.writable_folder(weights.model_dir(entry.id).parent)  # before a minute of work, not after
     note(f"First use of {entry.id}: converting its bundled GGUF once (later loads take seconds).")
     note("  1/4 checking the bundled file's sha256…")
     gguf = weights.bundled_gguf(entry)

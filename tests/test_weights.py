@@ -6,8 +6,10 @@ import os
 
 import pytest
 
-from open_models import bundled_gguf_path, get_entry, temporary_cache, weights
-from open_models.errors import BundleCorrupted, InvalidInput, ModelPackageMissing
+import sys
+
+from open_models import bundled_gguf_path, get_entry, load_model, loading, temporary_cache, weights
+from open_models.errors import BundleCorrupted, CacheUnavailable, InvalidInput, ModelPackageMissing
 
 SOURCE = "ab" * 32
 
@@ -37,6 +39,37 @@ def test_a_temporary_cache_is_used_inside_the_block_then_deleted(monkeypatch, tm
     with temporary_cache():
         pass
     assert weights.CACHE_ENV not in os.environ  # an unset variable stays unset
+
+
+def unusable_caches(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    places = [a_file / "cache"]  # under a file: cannot be created
+    if sys.platform == "linux":
+        places.append("/proc/open-models-cache")  # a read-only file system, even for root
+    return places
+
+
+def test_an_unusable_cache_location_says_which_variable_to_set(monkeypatch, tmp_path):
+    for place in unusable_caches(tmp_path):
+        monkeypatch.setenv(weights.CACHE_ENV, str(place))
+        with pytest.raises(CacheUnavailable) as raised:
+            weights.write_entry(weights.model_dir("m"), fill_with({"a.txt": b"a"}), SOURCE)
+        message = str(raised.value)
+        assert f"{weights.CACHE_ENV}={place}" in message and "folder you can write to" in message
+        assert "\n" not in message
+
+
+def test_loading_with_an_unusable_cache_stops_before_converting(monkeypatch, tmp_path):
+    monkeypatch.setenv(weights.CACHE_ENV, str(unusable_caches(tmp_path)[0]))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+    def must_not_convert(*args, **kwargs):
+        raise AssertionError("converted the GGUF although the result could not be saved")
+
+    monkeypatch.setattr(loading, "_load_weights", must_not_convert)
+    with pytest.raises(CacheUnavailable, match=weights.CACHE_ENV):
+        load_model("smollm2-135m-instruct")
 
 
 def test_a_partial_path_is_a_hidden_sibling(tmp_path):
