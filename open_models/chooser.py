@@ -16,11 +16,13 @@ import math
 import numbers
 from collections.abc import Callable, Iterable
 
-from .catalog import ModelEntry, load_catalog
-from .errors import CourseError, InvalidInput
+from .catalog import ModelEntry, benchmark_results, get_entry, load_catalog
+from .errors import CourseError, HubUnavailable, InvalidInput
+from .evaluate import compare
 from .generation import LoadedModel, generate
-from .loading import available_bytes, bytes_needed, load_model
+from .loading import available_bytes, bytes_needed, hub_is_offline, load_model
 from .openness import openness_score
+from .weights import entry_problem, model_dir
 
 OPENNESS_MAX = 5.0  # five criteria; 1 per "yes", 0.5 per "partial"
 MULTILINGUAL = "multilingual"  # catalog marker: the card claims many languages without naming them
@@ -217,15 +219,15 @@ def _gated(entry: ModelEntry) -> str:
     return "yes: accept the terms on the Hub and log in before downloading"
 
 
-def card(entry: ModelEntry, openness_of=scorecard_openness) -> str:
-    """A plain-text card with what you need to decide on a model, ending with where to check it."""
+def card_rows(entry: ModelEntry, openness_of=scorecard_openness) -> list[tuple[str, str]]:
+    """(field, value) pairs: what you need to decide on a model, ending with where to check it."""
     score = openness_of(entry)
     languages = ", ".join(entry.languages)
     if MULTILINGUAL in entry.languages:
         languages += " (its model card claims many languages without naming them, so it matches any language filter)"
     where = (f"offline: weights bundled in {entry.pip_packages[0].split('==')[0]} (pip)" if entry.bundled
              else f"Hugging Face Hub only ({entry.hub_id}): needs a network the first time")
-    rows = [
+    return [
         ("developer", entry.developer),
         ("parameters", f"{entry.params_b:g} billion"),
         ("license", f"{entry.license} ({entry.license_type})"),
@@ -236,37 +238,153 @@ def card(entry: ModelEntry, openness_of=scorecard_openness) -> str:
         ("context", f"{entry.context_length:,} tokens" if entry.context_length else "not recorded"),
         ("runs", where),
         ("gated", _gated(entry)),
-        ("source", f"{entry.source} (retrieved {entry.retrieved})"),
+        ("source", entry.source),
+        ("retrieved", entry.retrieved),
     ]
+
+
+def card(entry: ModelEntry, openness_of=scorecard_openness) -> str:
+    """A plain-text card: the model's name and id, then one field per line."""
+    rows = card_rows(entry, openness_of)
     return "\n".join([f"{entry.name}  [{entry.id}]"] + [f"  {label:11} {value}" for label, value in rows])
 
 
-def answer(model_id: str, prompt, loaded: dict, max_new_tokens: int = 32, allow_hub: bool = True) -> str:
+def card_html(entry: ModelEntry, openness_of=scorecard_openness) -> str:
+    """The same card as an HTML table for the widget: text wraps between words, the source is a link."""
+    def value_html(label: str, value: str) -> str:
+        if label == "source" and value.startswith("https://"):
+            link = html.escape(value)
+            return (f'<a href="{link}" target="_blank" rel="noopener noreferrer" '
+                    f'style="color: var(--jp-content-link-color, #1976d2); text-decoration: underline">{link}</a>')
+        return html.escape(value)
+
+    rows = "".join(
+        f'<tr><th style="text-align: left; vertical-align: top; padding-right: 1em; white-space: nowrap">'
+        f'{html.escape(label)}</th><td style="text-align: left">{value_html(label, value)}</td></tr>'
+        for label, value in card_rows(entry, openness_of)
+    )
+    return (f"<b>{html.escape(entry.name)}</b> <code>{html.escape(entry.id)}</code>"
+            f'<table style="border-collapse: collapse; margin: 0; line-height: 1.35">{rows}</table>')
+
+
+# --- running the picked models -------------------------------------------------------------------------
+
+def first_use_seconds(entry: ModelEntry) -> float | None:
+    """Seconds the first load (converting the bundled GGUF) took in the course's benchmark, or None."""
+    for row in benchmark_results()["rows"]:
+        if row["model"] == entry.id and row["path"] == "transformers fp32" and "cold" in row:
+            return row["cold"]["load_s"]
+    return None
+
+
+def loading_note(entry: ModelEntry) -> str:
+    """What loading ``entry`` is about to do, said before it starts: a first use can take minutes."""
+    if entry.bundled and entry_problem(model_dir(entry.id), entry.gguf_sha256) is None:
+        return f"Loading {entry.id} from the course cache …"
+    if entry.bundled:
+        seconds = first_use_seconds(entry)
+        took = f"about {seconds:.0f} s on a 2-core laptop" if seconds else "a minute or two"
+        return f"Converting {entry.id}'s bundled weights for its first use ({took}; later loads take seconds) …"
+    return (f"Loading {entry.id} from the Hugging Face Hub (the first time this downloads "
+            f"{entry.params_b:g} billion parameters; that can take minutes) …")
+
+
+def hub_only_message(entry: ModelEntry, allow_hub: bool) -> str:
+    """Why a Hub-only pick cannot run now, and what to change in the chooser or in how Jupyter started."""
+    if not allow_hub:
+        why, fix = "this chooser's allow_hub is False", "set its allow_hub to True"
+    else:
+        why, fix = "Jupyter runs with HF_HUB_OFFLINE=1", "restart Jupyter without HF_HUB_OFFLINE=1"
+    return (f"{entry.id} is only on the Hugging Face Hub, and downloads are off ({why}). "
+            f"Tick \"runs offline only\" to pick a model that runs here, or, to download {entry.id} once: "
+            f"be online, {fix}, and press Run again.")
+
+
+def _downloads_off(allow_hub: bool) -> bool:
+    return not allow_hub or hub_is_offline()
+
+
+def ready_model(entry: ModelEntry, loaded: dict, allow_hub: bool, say: Callable[[str], None]) -> LoadedModel:
+    """``loaded[entry.id]``, loading it first (and saying so) when needed; CourseError when it cannot run."""
+    if entry.id not in loaded:
+        if not entry.bundled and _downloads_off(allow_hub):
+            raise HubUnavailable(hub_only_message(entry, allow_hub))
+        say(loading_note(entry))
+        loaded[entry.id] = load_model(entry.id, allow_hub=allow_hub)
+    return loaded[entry.id]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def answer(model_id: str, prompt, loaded: dict, max_new_tokens: int = 32, allow_hub: bool = True,
+           say: Callable[[str], None] = _quiet) -> str:
     """The picked model's answer to ``prompt`` as text, or a one-line message saying what to do.
 
     ``loaded`` keeps the models already loaded (id -> LoadedModel), so asking again does not reload.
+    ``say`` receives a progress line before each slow step (loading, generating).
     """
     if not model_id:
         return "No model is picked: relax the filters until at least one model matches."
     if not isinstance(prompt, str) or not prompt.strip():
         return EMPTY_PROMPT
     try:
-        if model_id not in loaded:
-            loaded[model_id] = load_model(model_id, allow_hub=allow_hub)
-        reply = generate(loaded[model_id], prompt, max_new_tokens=max_new_tokens)
+        model = ready_model(get_entry(model_id), loaded, allow_hub, say)
+        say(f"Generating up to {max_new_tokens} tokens with {model.label} …")
+        reply = generate(model, prompt, max_new_tokens=max_new_tokens)
     except CourseError as error:
-        return f"{type(error).__name__}: {error}"
-    return f"{loaded[model_id].label}: {reply.text}\n({reply.new_tokens} new tokens in {reply.seconds:.1f} s)"
+        return str(error)  # the message says what to do; in a widget, the error's class name is noise
+    return f"{model.label}: {reply.text}\n({reply.new_tokens} new tokens in {reply.seconds:.1f} s)"
+
+
+def compare_matches(entries: list[ModelEntry], prompt, loaded: dict, max_new_tokens: int = 32,
+                    allow_hub: bool = True, say: Callable[[str], None] = _quiet):
+    """The lesson's advice, try several: ``prompt`` through every model in ``entries`` that can run here.
+
+    Bundled models (and any already loaded) run; a Hub-only model is not downloaded here — one Run
+    with it picked does that — so its row says so, as does the row of any model that fails to load.
+    Returns a DataFrame with columns model, answer, new tokens, note (empty when the model answered).
+    """
+    import pandas as pd
+
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise InvalidInput(EMPTY_PROMPT)
+    if not entries:
+        raise InvalidInput("No model matches the filters: relax them until at least one model matches.")
+    notes, ready = {}, []
+    for number, entry in enumerate(entries, start=1):
+        if entry.id not in loaded and not entry.bundled:
+            notes[entry.id] = "not run: only on the Hugging Face Hub; pick it and press Run to download it once"
+            continue
+        try:
+            step = f"{number}/{len(entries)}: "
+            ready.append(ready_model(entry, loaded, allow_hub, lambda text, step=step: say(step + text)))
+        except CourseError as error:
+            notes[entry.id] = f"not run: {error}"
+    answered = {}
+    if ready:
+        say(f"Generating answers with {len(ready)} model{'s' if len(ready) > 1 else ''} …")
+        table = compare(ready, [prompt], max_new_tokens=max_new_tokens)  # one row per model, in order
+        answered = {model.id: row for model, (_, row) in zip(ready, table.iterrows(), strict=True)}
+    rows = []
+    for entry in entries:
+        row = answered.get(entry.id)
+        rows.append({"model": entry.id if row is None else row["model"],
+                     "answer": "" if row is None else row["answer"],
+                     "new tokens": 0 if row is None else int(row["new_tokens"]),
+                     "note": notes.get(entry.id, "")})
+    return pd.DataFrame(rows, columns=["model", "answer", "new tokens", "note"])
 
 
 # --- the widget ----------------------------------------------------------------------------------------
 
 class Chooser:
-    """Filters on top, the matching models and a card in the middle, a prompt and a Run button below.
+    """Filters on top, the matching models and a card in the middle, a prompt and two buttons below.
 
-    Uses only widgets present in ipywidgets 7 and 8. Answers are appended to ``output`` with
-    ``append_stdout`` (no ``with output:`` capture), so they look the same in Jupyter, Colab, and
-    a notebook executed by nbconvert; ``last_answer`` holds the latest one as plain text.
+    Uses only widgets present in ipywidgets 7 and 8. Progress lines and answers replace the content of
+    ``output`` (no ``with output:`` capture), so they look the same in Jupyter, Colab, and a notebook
+    executed by nbconvert; ``last_answer`` and ``last_comparison`` hold the latest results.
     """
 
     def __init__(self, catalog=None, max_new_tokens: int = 32, allow_hub: bool = True,
@@ -280,38 +398,45 @@ class Chooser:
         self.loaded: dict = {}  # id -> LoadedModel: a second Run reuses the model
         self.message = ""
         self.last_answer = ""
+        self.last_comparison = None
         largest = max(entry.params_b for entry in self.catalog)
+        fit = {"style": {"description_width": "initial"}}  # labels take the width they need
 
         def menu(values):
             return [ANY] + list(values)
 
-        self.task = widgets.Dropdown(options=menu(known_tasks(self.catalog)), value=ANY, description="task")
+        self.task = widgets.Dropdown(options=menu(known_tasks(self.catalog)), value=ANY, description="task", **fit)
         self.max_params = widgets.FloatSlider(value=largest, min=0.1, max=largest, step=0.1,
-                                              description="max B params", readout_format=".1f")
-        self.fits = widgets.Checkbox(value=False, description="fits in my memory")
+                                              description="max B params", readout_format=".1f", **fit)
+        self.fits = widgets.Checkbox(value=False, description="fits in my memory", indent=False)
         self.license_type = widgets.Dropdown(options=menu(known_license_types(self.catalog)), value=ANY,
-                                             description="license")
+                                             description="license", **fit)
         self.min_openness = widgets.FloatSlider(value=0.0, min=0.0, max=OPENNESS_MAX, step=0.5,
-                                                description="openness ≥", readout_format=".1f")
+                                                description="openness ≥", readout_format=".1f", **fit)
         self.language = widgets.Dropdown(options=menu(known_languages(self.catalog)), value=ANY,
-                                         description="language")
-        self.offline = widgets.Checkbox(value=False, description="runs offline only")
-        self.matches = widgets.Dropdown(options=[], description="pick")
+                                         description="language", **fit)
+        self.offline = widgets.Checkbox(value=False, description="runs offline only", indent=False)
+        self.matches = widgets.Dropdown(options=[], description="pick", layout=widgets.Layout(width="auto"), **fit)
         self.card = widgets.HTML()
-        self.prompt = widgets.Text(value=DEFAULT_PROMPT, description="prompt")
-        self.run = widgets.Button(description="Run", button_style="primary")
+        self.prompt = widgets.Text(value=DEFAULT_PROMPT, description="prompt",
+                                   layout=widgets.Layout(flex="1 1 20em"), **fit)
+        self.run = widgets.Button(description="Run", button_style="primary", tooltip="Ask the picked model")
+        self.compare = widgets.Button(description="Compare the matches", tooltip="Ask every matching model",
+                                      layout=widgets.Layout(width="auto"))
         self.output = widgets.Output()
 
         for control in self.controls:
             control.observe(self.refresh, names="value")
         self.matches.observe(self.show_card, names="value")
         self.run.on_click(self.on_run)
+        self.compare.on_click(self.on_compare)
+        wrap = widgets.Layout(flex_flow="row wrap")
         self.box = widgets.VBox([
-            widgets.HBox([self.task, self.license_type, self.language]),
-            widgets.HBox([self.max_params, self.min_openness]),
-            widgets.HBox([self.fits, self.offline]),
+            widgets.HBox([self.task, self.license_type, self.language], layout=wrap),
+            widgets.HBox([self.max_params, self.min_openness], layout=wrap),
+            widgets.HBox([self.fits, self.offline], layout=wrap),
             self.matches, self.card,
-            widgets.HBox([self.prompt, self.run]), self.output,
+            widgets.HBox([self.prompt, self.run, self.compare], layout=wrap), self.output,
         ])
         self.refresh()
 
@@ -334,36 +459,65 @@ class Chooser:
             "offline_only": self.offline.value,
         }
 
+    def matching(self) -> list[ModelEntry]:
+        return filter_models(**self.filters(), catalog=self.catalog, openness_of=self.openness_of)
+
     def refresh(self, change=None) -> None:
         """Re-filter and update the list of matches and the card (called whenever a filter changes)."""
-        filters = self.filters()
-        found = filter_models(**filters, catalog=self.catalog, openness_of=self.openness_of)
+        found = self.matching()
         previous = self.matches.value
         self.matches.options = [(f"{e.name} ({e.params_b:g}B)", e.id) for e in found]
         ids = [e.id for e in found]
         self.matches.value = previous if previous in ids else (ids[0] if ids else None)
         self.message = f"{len(found)} of {len(self.catalog)} models match." if found else relax_hint(
-            **filters, catalog=self.catalog, openness_of=self.openness_of)
+            **self.filters(), catalog=self.catalog, openness_of=self.openness_of)
         self.show_card()
 
+    def picked(self) -> ModelEntry | None:
+        return next((e for e in self.catalog if e.id == self.matches.value), None)
+
     def card_text(self) -> str:
-        """The message line and, when a model is picked, its card."""
-        entry = next((e for e in self.catalog if e.id == self.matches.value), None)
+        """The message line and, when a model is picked, its card, as plain text."""
+        entry = self.picked()
         return self.message if entry is None else f"{self.message}\n\n{card(entry, self.openness_of)}"
 
     def show_card(self, change=None) -> None:
-        self.card.value = f"<pre>{html.escape(self.card_text())}</pre>"
+        entry = self.picked()
+        body = "" if entry is None else card_html(entry, self.openness_of)
+        self.card.value = f"<p>{html.escape(self.message)}</p>{body}"
+
+    def say(self, text: str) -> None:
+        """Replace what the output area shows with one line (progress, a message or an answer)."""
+        # not clear_output(): that sends a message that clears the notebook cell the widget sits in
+        self.output.outputs = ({"output_type": "stream", "name": "stdout", "text": text + "\n"},)
+
+    def _busy(self, busy: bool) -> None:
+        self.run.disabled = self.compare.disabled = busy
 
     def on_run(self, button=None) -> None:
         """Answer the prompt with the picked model; problems become a message, and the widget stays usable."""
-        self.run.disabled = True
+        self._busy(True)
         try:
             self.last_answer = answer(self.matches.value, self.prompt.value, self.loaded,
-                                      self.max_new_tokens, self.allow_hub)
+                                      self.max_new_tokens, self.allow_hub, say=self.say)
         finally:
-            self.run.disabled = False
-        self.output.outputs = ()  # not clear_output(): that sends a message that clears the notebook cell
-        self.output.append_stdout(self.last_answer + "\n")
+            self._busy(False)
+        self.say(self.last_answer)
+
+    def on_compare(self, button=None) -> None:
+        """The prompt through every matching model that can run here, as a table in the output area."""
+        self._busy(True)
+        try:
+            self.last_comparison = compare_matches(self.matching(), self.prompt.value, self.loaded,
+                                                   self.max_new_tokens, self.allow_hub, say=self.say)
+        except CourseError as error:
+            self.last_comparison = None
+            self.say(str(error))
+            return
+        finally:
+            self._busy(False)
+        self.output.outputs = ()
+        self.output.append_display_data(self.last_comparison)
 
     def use(self, model) -> None:
         """Answer for this model's catalog id with an already loaded model: another runtime, or a served one."""
@@ -372,14 +526,16 @@ class Chooser:
         self.loaded[model.id] = model
 
     def output_text(self) -> str:
-        """What the Output widget shows, as plain text."""
-        return "".join(item.get("text", "") for item in self.output.outputs).rstrip("\n")
+        """What the output area shows, as plain text."""
+        texts = [item.get("text") or item.get("data", {}).get("text/plain", "") for item in self.output.outputs]
+        return "".join(texts).rstrip("\n")
 
     def summary(self) -> str:
-        return f"Chooser: {self.message} Picked: {self.matches.value or 'none'}."
+        return (f"Chooser: {self.message} Picked: {self.matches.value or 'none'}. "
+                "(Run this cell in Jupyter, VS Code or Colab to get the controls.)")
 
     def _repr_mimebundle_(self, **kwargs):
-        """Jupyter shows the widgets; the plain-text part (what tests and GitHub see) is a summary."""
+        """Jupyter shows the widgets; the plain-text part (what GitHub shows) is a summary."""
         if not hasattr(self.box, "_repr_mimebundle_"):  # ipywidgets 7 displays itself
             self.box._ipython_display_()
             return {"text/plain": self.summary()}

@@ -1,12 +1,22 @@
 """The model chooser: the plain filter function on the real catalog, the card, and the widget driven from code."""
 
+import dataclasses
 import math
 import re
 
 import pytest
 
 from open_models import chooser, get_entry, load_catalog, openness_score
-from open_models.chooser import Chooser, card, catalog_table, filter_models, relax_hint, scorecard_openness
+from open_models.chooser import (
+    Chooser,
+    card,
+    card_html,
+    catalog_table,
+    compare_matches,
+    filter_models,
+    relax_hint,
+    scorecard_openness,
+)
 from open_models.errors import InvalidInput
 
 
@@ -201,7 +211,8 @@ def test_a_hub_only_pick_offline_shows_the_hub_message_and_the_widget_stays_usab
     widget.matches.value = "qwen2.5-0.5b-instruct"
     widget.run.click()
     text = widget.output_text()
-    assert text.startswith("HubUnavailable:") and "smollm2-135m-instruct" in text
+    assert text.startswith("qwen2.5-0.5b-instruct is only on the Hugging Face Hub")
+    assert "HF_HUB_OFFLINE=1" in text and 'Tick "runs offline only"' in text
     assert widget.run.disabled is False
     widget.prompt.value = ""
     widget.run.click()
@@ -210,7 +221,85 @@ def test_a_hub_only_pick_offline_shows_the_hub_message_and_the_widget_stays_usab
 
 def test_display_has_a_plain_text_summary():
     bundle = Chooser()._repr_mimebundle_()
-    assert bundle["text/plain"] == "Chooser: 10 of 10 models match. Picked: smollm2-135m-instruct."
+    assert bundle["text/plain"].startswith("Chooser: 10 of 10 models match. Picked: smollm2-135m-instruct.")
+    assert "Run this cell" in bundle["text/plain"]  # before the cell runs, this is all JupyterLab shows
+
+
+def test_a_chooser_without_downloads_says_what_to_change_in_the_chooser(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    widget = Chooser(allow_hub=False)
+    widget.matches.value = "qwen2.5-0.5b-instruct"
+    widget.run.click()
+    assert "allow_hub is False" in widget.output_text() and "set its allow_hub to True" in widget.output_text()
+    assert widget.loaded == {}
+
+
+def test_run_says_what_it_is_doing_before_the_answer(offline, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPEN_MODELS_CACHE", str(tmp_path))  # cold: the first use converts
+    widget = Chooser(max_new_tokens=8)
+    shown = []
+    widget.output.observe(lambda change: shown.append(widget.output_text()), names="outputs")
+    widget.run.click()
+    assert shown[0].startswith("Converting smollm2-135m-instruct's bundled weights for its first use (about ")
+    assert shown[1] == "Generating up to 8 tokens with smollm2-135m-instruct …"
+    assert shown[-1].startswith("smollm2-135m-instruct: The capital of France")
+    assert widget.run.disabled is False and widget.compare.disabled is False
+    shown.clear()
+    fresh = Chooser(max_new_tokens=8)  # same (now warm) cache, nothing loaded yet
+    fresh.output.observe(lambda change: shown.append(fresh.output_text()), names="outputs")
+    fresh.run.click()
+    assert shown[0] == "Loading smollm2-135m-instruct from the course cache …"
+
+
+def test_the_card_in_the_widget_links_its_source_and_escapes_text():
+    entry = get_entry("smollm2-135m-instruct")
+    html = card_html(entry)
+    assert f'<a href="{entry.source}" target="_blank"' in html
+    assert "<pre>" not in html and html.count("<tr>") == len(card(entry).splitlines()) - 1
+    odd = dataclasses.replace(entry, name="<b>bold</b>", source="javascript:alert(1)")
+    assert "&lt;b&gt;bold&lt;/b&gt;" in card_html(odd) and "<a " not in card_html(odd)
+
+
+# --- compare the matches ------------------------------------------------------------------------------
+
+def test_compare_the_matches_runs_what_can_run_and_says_why_not_for_the_rest(offline):
+    widget = Chooser(max_new_tokens=8)
+    widget.max_params.value = 0.3
+    assert [value for _, value in widget.matches.options] == ["smollm2-135m-instruct", "gemma-3-270m", "gemma-3-270m-it"]
+    widget.compare.click()
+    table = widget.last_comparison
+    assert list(table["model"]) == ["smollm2-135m-instruct", "gemma-3-270m", "gemma-3-270m-it"]
+    assert "Paris" in table.loc[0, "answer"] and table.loc[0, "note"] == ""
+    assert table.loc[1, "new tokens"] > 0 and table.loc[1, "note"] == ""
+    assert table.loc[2, "answer"] == "" and "only on the Hugging Face Hub" in table.loc[2, "note"]
+    assert widget.output.outputs[0]["output_type"] == "display_data"
+    assert "<table" in widget.output.outputs[0]["data"]["text/html"]
+    assert set(widget.loaded) == {"smollm2-135m-instruct", "gemma-3-270m"}  # kept for the next Run
+
+
+def test_compare_reports_a_model_that_cannot_load_and_keeps_going(offline, monkeypatch):
+    from open_models.errors import NotEnoughMemory
+
+    real_load = chooser.load_model
+
+    def gemma_does_not_fit(model_id, **kwargs):
+        if model_id == "gemma-3-270m":
+            raise NotEnoughMemory("gemma-3-270m needs about 1.8 GB of memory to load, and 0.5 GB is free.")
+        return real_load(model_id, **kwargs)
+
+    monkeypatch.setattr(chooser, "load_model", gemma_does_not_fit)
+    table = compare_matches(filter_models(offline_only=True), "What is the capital of France?", {}, 8)
+    assert "Paris" in table.loc[0, "answer"]
+    assert table.loc[1, "note"].startswith("not run: gemma-3-270m needs about 1.8 GB")
+
+
+def test_compare_with_an_empty_prompt_or_no_match_shows_a_message(offline):
+    widget = Chooser()
+    widget.prompt.value = " "
+    widget.compare.click()
+    assert widget.output_text() == chooser.EMPTY_PROMPT and widget.last_comparison is None
+    with pytest.raises(InvalidInput, match="No model matches"):
+        compare_matches([], "Hi", {})
 
 
 # --- another runtime -------------------------------------------------------------------------------

@@ -89,6 +89,12 @@ def test_a_character_cut_by_the_token_limit_is_dropped(decoded, text):
 
 # --- the real bundled models ---------------------------------------------------------------------------
 
+def test_a_chinese_answer_cut_mid_character_shows_no_replacement_character(smollm2):
+    # SmolLM2 spells 北 with two tokens: one token is half the character, three are 北 plus half of 京.
+    cut = [generate(smollm2, "用中文介绍一下北京。", max_new_tokens=n).text for n in (1, 3, 4)]
+    assert cut == ["", "北", "北京"]
+
+
 def test_the_instruct_model_answers_a_factual_question(smollm2):
     reply = generate(smollm2, "What is the capital of France?", max_new_tokens=24)
     assert reply.text == "The capital of France is Paris."

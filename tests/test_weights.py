@@ -3,10 +3,9 @@
 import dataclasses
 import json
 import os
+import sys
 
 import pytest
-
-import sys
 
 from open_models import bundled_gguf_path, get_entry, load_model, loading, temporary_cache, weights
 from open_models.errors import BundleCorrupted, CacheUnavailable, InvalidInput, ModelPackageMissing
