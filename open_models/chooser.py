@@ -20,7 +20,7 @@ from .catalog import ModelEntry, benchmark_results, get_entry, load_catalog
 from .errors import CourseError, HubUnavailable, InvalidInput
 from .evaluate import compare
 from .generation import LoadedModel, generate
-from .loading import available_bytes, bytes_needed, hub_is_offline, load_model
+from .loading import available_bytes, bytes_needed, downloads_off, load_model
 from .openness import openness_score
 from .weights import entry_problem, model_dir
 
@@ -283,7 +283,7 @@ def loading_note(entry: ModelEntry) -> str:
         return f"Loading {entry.id} from the course cache …"
     if entry.bundled:
         seconds = first_use_seconds(entry)
-        took = f"about {seconds:.0f} s on a 2-core laptop" if seconds else "a minute or two"
+        took = f"about {seconds:.0f} s measured on 2 CPU cores" if seconds else "a minute or two"
         return f"Converting {entry.id}'s bundled weights for its first use ({took}; later loads take seconds) …"
     return (f"Loading {entry.id} from the Hugging Face Hub (the first time this downloads "
             f"{entry.params_b:g} billion parameters; that can take minutes) …")
@@ -300,14 +300,10 @@ def hub_only_message(entry: ModelEntry, allow_hub: bool) -> str:
             f"be online, {fix}, and press Run again.")
 
 
-def _downloads_off(allow_hub: bool) -> bool:
-    return not allow_hub or hub_is_offline()
-
-
 def ready_model(entry: ModelEntry, loaded: dict, allow_hub: bool, say: Callable[[str], None]) -> LoadedModel:
     """``loaded[entry.id]``, loading it first (and saying so) when needed; CourseError when it cannot run."""
     if entry.id not in loaded:
-        if not entry.bundled and _downloads_off(allow_hub):
+        if not entry.bundled and downloads_off(allow_hub):
             raise HubUnavailable(hub_only_message(entry, allow_hub))
         say(loading_note(entry))
         loaded[entry.id] = load_model(entry.id, allow_hub=allow_hub)

@@ -147,6 +147,11 @@ def hub_is_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def downloads_off(allow_hub: bool) -> bool:
+    """True when no download may start: ``allow_hub=False``, or ``HF_HUB_OFFLINE`` set."""
+    return not allow_hub or hub_is_offline()
+
+
 def hub_endpoint() -> str:
     from huggingface_hub import constants
 
@@ -160,7 +165,7 @@ def require_hub(entry: ModelEntry, allow_hub: bool, timeout: float = HUB_PROBE_T
     "no network" into a message at once.
     """
     offline_list = ", ".join(offline_ids())
-    if not allow_hub or hub_is_offline():
+    if downloads_off(allow_hub):
         raise HubUnavailable(
             f"{entry.id} is only available from the Hugging Face Hub ({entry.hub_id}), and downloads are "
             f"switched off here (allow_hub=False or HF_HUB_OFFLINE=1). Models that run offline: "
