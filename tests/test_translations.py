@@ -21,22 +21,23 @@ _spec = importlib.util.spec_from_file_location("translations", ROOT / "tools" / 
 translations = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(translations)
 
-EN_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+EN_NOTEBOOKS = translations.english_notebooks()
 ZH_DIR = ROOT / "translations" / "zh"
 GLOSSARY = ZH_DIR / "TERMINOLOGY.md"
 
 
 # --- parity and staleness on the real notebooks ---------------------------------------------------
 
-@pytest.mark.parametrize("english", EN_NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("english", EN_NOTEBOOKS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
 def test_each_notebook_has_an_up_to_date_chinese_translation(english):
     problems = translations.check_notebook(english, "zh")
     assert not problems, "\n".join(problems)
 
 
 def test_no_translation_lacks_an_english_source():
-    english = {p.name for p in EN_NOTEBOOKS}
-    orphans = [p.name for p in (ZH_DIR / "notebooks").glob("*.ipynb") if p.name not in english]
+    english = {p.relative_to(ROOT / "notebooks") for p in EN_NOTEBOOKS}
+    orphans = [str(p.relative_to(ZH_DIR / "notebooks")) for p in (ZH_DIR / "notebooks").rglob("*.ipynb")
+               if p.relative_to(ZH_DIR / "notebooks") not in english and ".ipynb_checkpoints" not in p.parts]
     assert not orphans, f"translated notebooks with no English source: {orphans}"
 
 
@@ -97,7 +98,7 @@ LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|<img[^>]+src=\"(
 def _markdown_texts():
     for path in [ROOT / "README.md", *sorted(ZH_DIR.rglob("*.md"))]:
         yield path, path.read_text(encoding="utf-8")
-    for path in [*EN_NOTEBOOKS, *sorted((ZH_DIR / "notebooks").glob("*.ipynb"))]:
+    for path in [*EN_NOTEBOOKS, *sorted((ZH_DIR / "notebooks").rglob("*.ipynb"))]:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         yield path, "\n".join(translations.cell_text(c) for c in cells if c["cell_type"] == "markdown")
 
@@ -135,7 +136,7 @@ def glossary():
 
 def chinese_text() -> str:
     texts = [p.read_text(encoding="utf-8") for p in ZH_DIR.glob("*.md") if p != GLOSSARY]
-    for path in sorted((ZH_DIR / "notebooks").glob("*.ipynb")):
+    for path in sorted((ZH_DIR / "notebooks").rglob("*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         texts += [translations.cell_text(c) for c in cells]
     return "\n".join(texts)

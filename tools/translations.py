@@ -35,6 +35,21 @@ def translated_dir(lang: str) -> Path:
     return ROOT / "translations" / lang / "notebooks"
 
 
+def english_notebooks() -> list[Path]:
+    """Every English notebook: the chapters, then their solutions (notebooks/solutions/)."""
+    return sorted(EN_NOTEBOOKS.glob("*.ipynb")) + sorted((EN_NOTEBOOKS / "solutions").glob("*.ipynb"))
+
+
+def translated_path(english_path: Path, lang: str) -> Path:
+    """The same path under translations/<lang>/notebooks/ (solutions keep their subfolder)."""
+    return translated_dir(lang) / english_path.resolve().relative_to(EN_NOTEBOOKS)
+
+
+def english_path_of(translated: Path) -> Path:
+    lang_dir = next(d for d in translated.resolve().parents if d.name == "notebooks")
+    return EN_NOTEBOOKS / translated.resolve().relative_to(lang_dir)
+
+
 def read_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -137,20 +152,20 @@ def staleness_problems(english: dict, translated: dict) -> list[str]:
 
 
 def check_notebook(english_path: Path, lang: str) -> list[str]:
-    translated_path = translated_dir(lang) / english_path.name
-    if not translated_path.exists():
-        return [f"missing: {translated_path.relative_to(ROOT)}"]
-    english, translated = read_notebook(english_path), read_notebook(translated_path)
-    where = translated_path.relative_to(ROOT)
+    translation = translated_path(english_path, lang)
+    if not translation.exists():
+        return [f"missing: {translation.relative_to(ROOT)}"]
+    english, translated = read_notebook(english_path), read_notebook(translation)
+    where = translation.relative_to(ROOT)
     return [f"{where}: {p}" for p in staleness_problems(english, translated) + parity_problems(english, translated)]
 
 
 def stamp(translated_path: Path) -> None:
     """Record the current English source in a translated notebook's metadata (after syncing it)."""
-    english_path = EN_NOTEBOOKS / translated_path.name
+    english_path = english_path_of(translated_path)
     translated = read_notebook(translated_path)
     translated.setdefault("metadata", {})["translation"] = {
-        "source": f"notebooks/{english_path.name}",
+        "source": english_path.relative_to(ROOT).as_posix(),
         "source_cells": fingerprint(read_notebook(english_path)),
     }
     translated_path.write_text(json.dumps(translated, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -163,7 +178,7 @@ def main(argv: list[str]) -> int:
             print(f"stamped {name}")
         return 0
     if argv[:1] == ["check"]:
-        problems = [p for lang in LANGUAGES for nb in sorted(EN_NOTEBOOKS.glob("*.ipynb")) for p in check_notebook(nb, lang)]
+        problems = [p for lang in LANGUAGES for nb in english_notebooks() for p in check_notebook(nb, lang)]
         print("\n".join(problems) or "all translations match their English source")
         return 1 if problems else 0
     print(__doc__)

@@ -1,0 +1,56 @@
+"""How every exercise check behaves: a learner's answer in, one clear line out, the kernel untouched.
+
+A check is written as a function that returns what is wrong with an answer (a sentence) or None when it
+is right; :func:`exercise` turns it into the ``check_…`` a learner calls::
+
+    @exercise(expects="a number of tokens per second")
+    def check_speed(answer, reply):
+        if abs(answer - reply.tokens_per_second) > 0.01:
+            return "divide the new tokens by the seconds"
+
+The function itself stays reachable as ``check_speed.problem`` (tests call it and read the sentence).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from ..errors import CourseError
+
+PASSED = "Check passed."
+YOUR_TURN = "Your turn: replace ... with your answer, then run the cell again."
+
+
+def exercise(expects: str) -> Callable[[Callable[..., str | None]], Callable[..., None]]:
+    """Make a learner-facing check from a function that returns a problem (a sentence) or None.
+
+    ``expects`` describes a right kind of answer ("a list of model ids"); it is shown when the answer is
+    of the wrong kind (the function raised TypeError, ValueError, AttributeError, KeyError or IndexError).
+    """
+
+    def wrap(find_problem: Callable[..., str | None]) -> Callable[..., None]:
+        @functools.wraps(find_problem)
+        def check(answer=..., *args, **kwargs) -> None:
+            print(verdict(find_problem, expects, answer, *args, **kwargs))
+
+        check.problem = find_problem
+        check.expects = expects
+        return check
+
+    return wrap
+
+
+def verdict(find_problem: Callable[..., str | None], expects: str, answer, *args, **kwargs) -> str:
+    """The line a check prints: passed, your turn, or what is still wrong."""
+    if answer is ...:
+        return YOUR_TURN
+    try:
+        problem = find_problem(answer, *args, **kwargs)
+    except CourseError as error:
+        problem = str(error)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        shown = repr(answer)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        problem = f"the answer should be {expects}; this is a {type(answer).__name__}: {shown}"
+    return PASSED if problem is None else f"Not yet: {problem}"
