@@ -3,7 +3,7 @@
 One module per idea of the lesson:
   catalog       the course's data: the model catalog and one reader for every data file
   weights       bundled GGUF weights (hash-checked) and the course cache of converted copies
-  generation    the LoadedModel interface every runtime implements; generate()
+  generation    the LoadedModel interface every runtime implements; generate(); next_token_odds()
   loading       load_model(): cache, bundled GGUF or Hub into transformers; the memory guard
   llamacpp      the optional llama.cpp backend
   serving       models behind an OpenAI-compatible server; llama.cpp's server on loopback
@@ -12,6 +12,7 @@ One module per idea of the lesson:
   evaluate      the same prompts through several models; a scored task set
   cost          API prices and the cost of running a model yourself
   chooser       filter the catalog, a model card, the widget chooser
+  hub_search    fine-tunes of a model on the Hugging Face Hub, or the course's dated snapshot
   charts        save the charts the notebooks draw
   errors        errors whose message says what to do
 
@@ -26,10 +27,13 @@ from .architecture import (
     count_parameters,
     describe,
     expert_parameters,
+    family_profiles,
+    fine_tunes,
     kv_cache_bytes,
     load_config,
     parameters_by_component,
     summarize,
+    training_flops,
 )
 from .catalog import (
     ModelEntry,
@@ -71,7 +75,8 @@ from .errors import (
     NotEnoughMemory,
 )
 from .evaluate import FEW_SHOT, Task, add_task, compare, evaluate, few_shot_prompt, load_tasks, score_answer
-from .generation import Generation, LoadedModel, generate
+from .generation import Generation, LoadedModel, generate, next_token_odds
+from .hub_search import FineTunes, find_finetunes
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available
 from .loading import available_bytes, bytes_needed, cached_copy, hub_endpoint, load_model
 from .openness import (
@@ -84,12 +89,17 @@ from .openness import (
     plot_scorecard,
     scorecard_table,
 )
-from .serving import SERVER_HINT, LocalServer, connect, server_available
+from .serving import SERVER_HINT, LocalServer, connect, engine_facts, server_available
 from .weights import bundled_gguf_path, cache_dir, temporary_cache
 
 
 def _show_course_errors_briefly() -> None:
-    """In IPython/Jupyter, show a CourseError as one line that says what to do, not a traceback."""
+    """In IPython/Jupyter, show a CourseError as a short message that says what to do, not a traceback.
+
+    The message is wrapped to the width of the page (100 columns), so it reads without scrolling.
+    """
+    import textwrap
+
     try:
         from IPython import get_ipython
     except ImportError:
@@ -99,7 +109,8 @@ def _show_course_errors_briefly() -> None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print(f"{etype.__name__}: {value}")
+        print(textwrap.fill(f"{etype.__name__}: {value}", width=100, break_long_words=False,
+                            break_on_hyphens=False))
 
     shell.set_custom_exc((CourseError,), handler)
 

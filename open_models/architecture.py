@@ -4,7 +4,8 @@ Loaded models (notebook 03): ``summarize`` reads a model's config and weights, `
 groups its parameters, and ``architecture_differences`` compares the config fields that fix an
 architecture (fine-tuning changes a model's numbers, not its code).
 
-Published configs (notebook 04): exact parameter counts and KV-cache memory.
+Published configs (notebook 04): exact parameter counts and KV-cache memory; the families those configs
+belong to (``family_profiles``), their fine-tunes (``fine_tunes``) and training compute (``training_flops``).
 
 Each file in ``data/configs/`` is a model's ``config.json`` as published on the Hugging Face Hub,
 plus metadata keys that start with ``_source``, ``_retrieved`` or ``_published`` (where the numbers
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+from .catalog import read_data
 from .errors import InvalidInput
 from .loading import TransformersModel
 
@@ -165,6 +167,42 @@ def describe(name: str) -> Architecture:
         source=meta["source"],
         retrieved=meta["retrieved"],
     )
+
+
+# --- the families and their fine-tunes ----------------------------------------------------------------
+
+
+def family_profiles():
+    """``data/families.csv``, one row per family, with the lesson's fine-tunes of each (from fine_tunes.csv)."""
+    profiles = read_data("families.csv")
+    names = read_data("fine_tunes.csv").groupby("family")["fine_tune"].agg(", ".join)
+    profiles["fine_tunes"] = profiles["family"].map(names).fillna("none in the lesson")
+    return profiles
+
+
+def fine_tunes(family: str | None = None, area: str | None = None):
+    """The lesson's fine-tunes, each with its base family, base architecture and area ("maths", "medicine"...).
+
+    ``family`` keeps one base family ("Mistral 7B"); ``area`` keeps the fine-tunes for one area. The
+    ``architecture`` column is the ``model_type`` of the base model's config: a fine-tune keeps it.
+    """
+    table = read_data("fine_tunes.csv")
+    table["architecture"] = [load_config(name).model_type for name in table["base_config"]]
+    areas = sorted({a for cell in table["area"] for a in cell.split(";")})
+    if family is not None and family not in set(table["family"]):
+        raise InvalidInput(f"No fine-tunes of {family!r}. Families: {', '.join(sorted(set(table['family'])))}.")
+    if area is not None and area not in areas:
+        raise InvalidInput(f"No fine-tunes for {area!r}. Areas: {', '.join(areas)}.")
+    keep = [(family is None or f == family) and (area is None or area in a.split(";"))
+            for f, a in zip(table["family"], table["area"], strict=True)]
+    return table[keep].reset_index(drop=True)
+
+
+def training_flops(parameters: float, tokens: float) -> float:
+    """Training compute, estimated as 6 × parameters × tokens (forward and backward pass, per token)."""
+    if not parameters > 0 or not tokens > 0:
+        raise InvalidInput("parameters and tokens must be more than 0, e.g. training_flops(40e9, 1e12).")
+    return 6 * parameters * tokens
 
 
 # --- loaded models -------------------------------------------------------------------------------------

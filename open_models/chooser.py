@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import textwrap
 from collections.abc import Callable, Iterable
 
 from .catalog import ModelEntry, benchmark_results, get_entry, load_catalog
@@ -29,6 +30,7 @@ MULTILINGUAL = "multilingual"  # catalog marker: the card claims many languages 
 ANY = "any"  # the widget's "no filter" choice
 EMPTY_PROMPT = "Write a prompt in the box first: a question or an instruction for the model."
 DEFAULT_PROMPT = "What is the capital of France?"
+LINE_WIDTH = 100  # messages are printed: no line wider than a notebook shows
 
 
 def scorecard_openness(entry: ModelEntry) -> float | None:
@@ -67,7 +69,7 @@ def _choice(name: str, value, valid: list[str], hint: str = ""):
         raise InvalidInput(f"{name} must be a string such as {valid[0]!r}, or None; got {type(value).__name__}.")
     clean = value.strip().lower()
     if clean not in valid:
-        raise InvalidInput(f"Unknown {name} {value!r}. Valid values: {', '.join(valid)}.{hint}")
+        raise InvalidInput(f"Unknown {name} {value!r}.\nValid values: {', '.join(valid)}.{hint}")
     return clean
 
 
@@ -118,7 +120,7 @@ def filter_models(
     license_type = _choice("license_type", license_type, known_license_types(catalog))
     language = _choice(
         "language", language, known_languages(catalog),
-        f" Models marked '{MULTILINGUAL}' match any of these; pass an ISO 639-1 code such as 'en'.",
+        f"\nModels marked '{MULTILINGUAL}' match any of these; pass an ISO 639-1 code such as 'en'.",
     )
     max_params_b = _number("max_params_b", max_params_b, 0.0)
     min_openness = _number("min_openness", min_openness, 0.0, OPENNESS_MAX)
@@ -185,10 +187,10 @@ def relax_hint(**filters) -> str:
     best = max(active, key=lambda name: len(gains[name]))
     wanted = "; ".join(describe_filter(name, value) for name, value in active.items())
     if not gains[best]:
-        return f"No model matches ({wanted}), and relaxing any single filter is not enough: relax several."
-    found = ", ".join(entry.id for entry in gains[best])
-    return (f"No model matches ({wanted}). Relax \"{describe_filter(best, active[best])}\": "
-            f"without it, {len(gains[best])} match ({found}).")
+        return f"No model matches ({wanted}),\nand relaxing any single filter is not enough: relax several."
+    found = textwrap.fill(", ".join(entry.id for entry in gains[best]) + ".", LINE_WIDTH, break_on_hyphens=False)
+    return (f"No model matches ({wanted}).\nRelax \"{describe_filter(best, active[best])}\": "
+            f"without it, {len(gains[best])} match:\n{found}")
 
 
 # --- showing models ----------------------------------------------------------------------------------
@@ -295,8 +297,8 @@ def hub_only_message(entry: ModelEntry, allow_hub: bool) -> str:
         why, fix = "this chooser's allow_hub is False", "set its allow_hub to True"
     else:
         why, fix = "Jupyter runs with HF_HUB_OFFLINE=1", "restart Jupyter without HF_HUB_OFFLINE=1"
-    return (f"{entry.id} is only on the Hugging Face Hub, and downloads are off ({why}). "
-            f"Tick \"runs offline only\" to pick a model that runs here, or, to download {entry.id} once: "
+    return (f"{entry.id} is only on the Hugging Face Hub, and downloads are off\n({why}).\n"
+            f"Tick \"runs offline only\" to pick a model that runs here, or, to download it once:\n"
             f"be online, {fix}, and press Run again.")
 
 
@@ -527,7 +529,7 @@ class Chooser:
         return "".join(texts).rstrip("\n")
 
     def summary(self) -> str:
-        return (f"Chooser: {self.message} Picked: {self.matches.value or 'none'}. "
+        return (f"Chooser: {self.message} Picked: {self.matches.value or 'none'}.\n"
                 "(Run this cell in Jupyter, VS Code or Colab to get the controls.)")
 
     def _repr_mimebundle_(self, **kwargs):

@@ -1,8 +1,10 @@
 """What running a model costs: API prices per million tokens, and the cost of serving one yourself.
 
 ``data/prices.csv`` holds a dated snapshot of published per-token prices (USD per million tokens),
-one row per model *and provider*, with an optional quality score from its own source.
-``data/machines.csv`` holds example hourly prices of cloud machines.
+one row per model *and provider*, with an optional quality score from its own source and an optional
+note (a long-prompt tier, a retirement) with its own source.
+``data/machines.csv`` holds example hourly prices of cloud machines; a burstable machine also has the
+share of each vCPU its price covers and what use above that costs.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Price:
     quality_source: str
     source: str
     retrieved: str
+    note: str = ""
+    note_source: str = ""
 
     @property
     def label(self) -> str:
@@ -45,12 +49,23 @@ class Price:
 
 @dataclass(frozen=True)
 class Machine:
+    """A cloud machine and its hourly price; a burstable one bills CPU use above its baseline on top."""
+
     machine: str
     vcpus: int
     memory_gib: float
     usd_per_hour: float
     source: str
     retrieved: str
+    baseline_per_vcpu: float = 1.0  # the share of each vCPU the hourly price covers (1 = fixed performance)
+    surplus_usd_per_vcpu_hour: float = 0.0  # what use above the baseline costs, per vCPU-hour
+    note: str = ""
+    note_source: str = ""
+
+    @property
+    def full_load_usd_per_hour(self) -> float:
+        """The hourly price with every vCPU busy all the time (what a model generating non-stop costs)."""
+        return self.usd_per_hour + self.vcpus * (1 - self.baseline_per_vcpu) * self.surplus_usd_per_vcpu_hour
 
 
 def _positive(value, name: str, allow_zero: bool = False) -> float:
@@ -105,6 +120,8 @@ def load_prices() -> tuple[Price, ...]:
             quality_source=row["quality_source"],
             source=row["source"],
             retrieved=row["retrieved"],
+            note=row.get("note", ""),
+            note_source=row.get("note_source", ""),
         )
         for row in read_rows("prices.csv")
     )
@@ -113,8 +130,18 @@ def load_prices() -> tuple[Price, ...]:
 def load_machines() -> tuple[Machine, ...]:
     """Example cloud machines with an hourly price (``data/machines.csv``)."""
     return tuple(
-        Machine(row["machine"], int(row["vcpus"]), float(row["memory_gib"]), float(row["usd_per_hour"]),
-                row["source"], row["retrieved"])
+        Machine(
+            machine=row["machine"],
+            vcpus=int(row["vcpus"]),
+            memory_gib=float(row["memory_gib"]),
+            usd_per_hour=float(row["usd_per_hour"]),
+            source=row["source"],
+            retrieved=row["retrieved"],
+            baseline_per_vcpu=float(row.get("baseline_per_vcpu") or 1),
+            surplus_usd_per_vcpu_hour=float(row.get("surplus_usd_per_vcpu_hour") or 0),
+            note=row.get("note", ""),
+            note_source=row.get("note_source", ""),
+        )
         for row in read_rows("machines.csv")
     )
 
@@ -131,6 +158,17 @@ def measure_throughput(loaded, prompts, max_new_tokens: int = 64) -> tuple[int, 
     return tokens, seconds
 
 
+def _dollar_axis(ax) -> None:
+    """A log-scale price axis with plain dollar ticks (1-2-5 steps) instead of powers of ten."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    low, high = ax.get_xlim()
+    ticks = [m * 10.0**e for e in range(-4, 4) for m in (1, 2, 5) if low <= m * 10.0**e <= high]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_prices(prices, self_host: tuple[str, float] | None = None):
     """Horizontal bars of blended price (log scale), open-weights rows in green; optionally one self-hosted bar."""
     import matplotlib.pyplot as plt
@@ -144,6 +182,8 @@ def plot_prices(prices, self_host: tuple[str, float] | None = None):
     for y, (_, value, _) in enumerate(bars):
         ax.text(value * 1.05, y, f"${value:.3g}", va="center", fontsize=8)
     ax.set_xscale("log")
+    ax.set_xlim(right=max(b[1] for b in bars) * 2)  # room for the value written after the longest bar
+    _dollar_axis(ax)
     ax.set_xlabel("USD per million tokens, blended 3:1 input:output (log scale)")
     legend = [("tab:blue", "proprietary API"), ("tab:green", "open weights, hosted API")]
     if self_host is not None:
@@ -155,21 +195,64 @@ def plot_prices(prices, self_host: tuple[str, float] | None = None):
 
 
 def plot_quality_vs_price(prices, self_host: tuple[str, float] | None = None):
-    """Quality score against blended price for the rows that have a score; a self-hosted price as a line."""
+    """Quality score against blended price for the rows that have a score; a self-hosted price as a line.
+
+    Every point is labelled; labels that would overlap are moved apart (and joined to their point by a line).
+    """
     import matplotlib.pyplot as plt
 
-    scored = [p for p in prices if p.quality is not None]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    scored = sorted((p for p in prices if p.quality is not None), key=lambda p: p.quality)
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
     for p in scored:
-        ax.scatter(p.blended, p.quality, color="tab:green" if p.open_weights else "tab:blue", s=50)
-        ax.annotate(p.label, (p.blended, p.quality), textcoords="offset points", xytext=(5, 4), fontsize=8)
+        ax.scatter(p.blended, p.quality, color="tab:green" if p.open_weights else "tab:blue", s=50, zorder=3)
+    ax.set_xscale("log")
+    ax.margins(x=0.25, y=0.2)
     if self_host is not None:
         ax.axvline(self_host[1], color="tab:orange", linestyle="--")
-        ax.text(self_host[1], ax.get_ylim()[0], f" {self_host[0]}\n (no comparable score)",
+        ax.text(self_host[1], 0.02, f" {self_host[0]}\n (no comparable score)", transform=ax.get_xaxis_transform(),
                 color="tab:orange", fontsize=8, va="bottom")
-    ax.set_xscale("log")
+    middle = math.sqrt(math.prod(ax.get_xlim()))  # labels of points right of the middle go on their left
+    labels = [ax.annotate(p.label, (p.blended, p.quality), textcoords="offset points",
+                          xytext=(-7, 0) if p.blended > middle else (7, 0),
+                          ha="right" if p.blended > middle else "left", va="center", fontsize=8,
+                          arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.6})
+              for p in scored]
+    _dollar_axis(ax)
     ax.set_xlabel("USD per million tokens, blended 3:1 (log scale)")
-    metrics = sorted({p.quality_metric for p in scored})
-    ax.set_ylabel(" / ".join(metrics) if len(metrics) == 1 else "quality score")
+    names = {p.quality_metric.split(",")[0] for p in scored}
+    ax.set_ylabel(f"{names.pop()} score, as each developer reports it" if len(names) == 1 else "quality score")
+    legend = [("tab:blue", "proprietary API"), ("tab:green", "open weights, hosted API")]
+    ax.legend([plt.Line2D([], [], marker="o", linestyle="", color=c) for c, _ in legend], [n for _, n in legend],
+              loc="lower right", fontsize=8)
     fig.tight_layout()
+    _separate_labels(fig, labels)
     return fig
+
+
+def _separate_labels(fig, labels, gap_points: float = 2.0, rounds: int = 50) -> None:
+    """Move overlapping annotation labels apart vertically, lower ones down and upper ones up."""
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    to_points = 72 / fig.dpi
+    for _ in range(rounds):
+        moved = False
+        for label in labels:
+            label.update_positions(renderer)
+        boxes = [Text.get_window_extent(label, renderer) for label in labels]  # the text alone, not its line
+        for i in range(len(labels)):
+            for j in range(i + 1, len(labels)):
+                a, b = boxes[i], boxes[j]
+                if a.x1 <= b.x0 or b.x1 <= a.x0:
+                    continue
+                overlap = min(a.y1, b.y1) - max(a.y0, b.y0) + gap_points / to_points
+                if overlap <= 0:
+                    continue
+                lower, upper = (i, j) if a.y0 + a.y1 <= b.y0 + b.y1 else (j, i)
+                shift = overlap / 2 * to_points
+                for index, sign in ((lower, -1), (upper, 1)):
+                    dx, dy = labels[index].xyann
+                    labels[index].xyann = (dx, dy + sign * shift)
+                moved = True
+        if not moved:
+            return

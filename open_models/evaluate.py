@@ -304,12 +304,18 @@ class EvalResult:
         table.index.name = "model"
         return table
 
-    def answers_table(self):
-        """A DataFrame: one row per task, one column per model with ✓ or ✗ and the answer that was scored."""
+    def answers_table(self, category: str | None = None):
+        """A DataFrame: one row per task, one column per model with ✓ or ✗ and the answer that was scored.
+
+        ``category`` keeps only that category's tasks, e.g. ``answers_table("opposites")``.
+        """
         import pandas as pd
 
+        if category is not None and category not in self.categories:
+            raise InvalidInput(f"No category {category!r} in these results; choose one of {', '.join(self.categories)}.")
+        items = [i for i in self.items if category is None or i.task.category == category]
         table = pd.DataFrame({
-            model: {i.task.id: ("✓ " if i.correct else "✗ ") + i.answer for i in self.items if i.model == model}
+            model: {i.task.id: ("✓ " if i.correct else "✗ ") + i.answer for i in items if i.model == model}
             for model in self.models
         })
         table.index.name = "task"

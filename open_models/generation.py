@@ -135,3 +135,29 @@ def generate(loaded: LoadedModel, prompt, *, max_new_tokens: int = 64, system: s
     start = time.perf_counter()
     text, prompt_tokens, new_tokens = loaded.complete(messages, max_new_tokens, stop)
     return Generation(loaded.label, text, prompt_tokens, new_tokens, time.perf_counter() - start)
+
+
+def next_token_odds(loaded: LoadedModel, text: str, *, temperature: float = 1.0, top: int = 5):
+    """The ``top`` most likely next tokens after ``text`` (read as plain text) and their probabilities.
+
+    Sampling draws the next token from these odds. ``temperature`` divides the model's scores before they
+    become probabilities: below 1 the favourite gains, above 1 the odds even out. Greedy decoding always
+    takes the first row. Needs a model in this process (load_model's default backend, transformers).
+    """
+    import pandas as pd
+    import torch
+
+    if getattr(loaded, "backend", None) != "transformers":
+        raise InvalidInput("next_token_odds() needs a model from load_model('<catalog id>') with the default backend.")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput("text must be the start of a sentence, such as 'The three primary colours are'.")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
+        raise InvalidInput(f"temperature must be a number above 0, such as 0.7; got {temperature!r}.")
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 100:
+        raise InvalidInput(f"top must be a whole number from 1 to 100; got {top!r}.")
+    inputs = loaded.tokenizer(text, return_tensors="pt")
+    with torch.inference_mode():
+        scores = loaded.model(**inputs).logits[0, -1].float()
+    probabilities, ids = torch.softmax(scores / temperature, dim=-1).topk(top)
+    return pd.DataFrame({"token": [repr(loaded.tokenizer.decode(i)) for i in ids.tolist()],
+                         "probability": probabilities.tolist()})

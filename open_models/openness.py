@@ -3,6 +3,19 @@
 ``data/openness.csv`` is in long format, one row per (model, criterion), so every cell of the
 scorecard carries its own evidence, source URL and retrieval date. A cell's status is ``yes``,
 ``partial`` or ``no``; a model's score adds 1 per ``yes`` and 0.5 per ``partial`` (0 to 5).
+
+One rule scores the ``training code`` column for every model:
+
+- ``yes``: the developer published the code (or the framework and exact configs) that pre-trained the
+  released weights;
+- ``partial``: no pre-training code, but the developer publishes, in its own repository or docs, runnable
+  fine-tuning code (full or parameter-efficient) for these weights; a later release counts;
+- ``no``: neither. Third-party tools and guides (Unsloth, Axolotl, blog posts by others) and hosted
+  fine-tuning services (an API, no code) do not count.
+
+``data/licence_clauses.csv`` holds single licence clauses, each with the Open Source Definition criteria
+it breaks (``fails``: numbers separated by ``;``, empty when an open-source licence may contain it) and
+why; notebook 02 and its exercises read it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Models behind a server: the OpenAI-compatible protocol, used like a local model, and a local server.
 
-vLLM, Text Generation Inference, llama.cpp's server and most cloud catalogs answer the same
-chat-completions protocol, so one client reaches them all. ``connect`` returns an ``EndpointModel``
+vLLM, SGLang, Text Generation Inference (in maintenance mode since December 2025), llama.cpp's server and
+most cloud catalogs answer the same chat-completions protocol, so one client reaches them all. ``connect`` returns an ``EndpointModel``
 that ``generate``, ``compare``, ``evaluate`` and the chooser use like any other. Settings come from
 arguments or the environment:
 
@@ -10,6 +10,7 @@ arguments or the environment:
 - ``OPEN_MODELS_ENDPOINT_KEY``   the API key, if the server needs one (never printed or stored)
 
 ``LocalServer`` starts llama.cpp's server (optional install) for a bundled model, on loopback only.
+``engine_facts`` shows what data/serving.csv says about each engine, wrapped to fit a notebook.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .catalog import load_catalog
+from .catalog import load_catalog, read_data
 from .errors import BackendMissing, EndpointUnavailable, InvalidInput
 from .generation import LoadedModel
 from .llamacpp import CONTEXT_TOKENS, threads
@@ -39,6 +41,38 @@ SERVER_HINT = (
     "llama.cpp's server is not installed. Install it with:  pip install -r requirements-llamacpp.txt  "
     "(compiles llama.cpp: about 5 minutes, once)."
 )
+
+
+# --- what the engines' documentation says (data/serving.csv) ----------------------------------------------
+
+def engine_facts(facts, *, by: str = "engine", sources: bool = False, width: int = 100) -> str:
+    """The serving.csv entries for ``facts`` (one name or a list), as text no wider than ``width``.
+
+    Grouped under each engine (``by="engine"``) or under each fact (``by="fact"``), in the file's order;
+    with ``sources=True`` every entry ends with the address of its source.
+    """
+    table = read_data("serving.csv")
+    wanted = [facts] if isinstance(facts, str) else list(facts)
+    known = list(dict.fromkeys(table["fact"]))
+    unknown = [fact for fact in wanted if fact not in known]
+    if not wanted or unknown:
+        raise InvalidInput(f"serving.csv has no fact {', '.join(map(repr, unknown)) or 'given'}. "
+                           f"Its facts: {', '.join(known)}.")
+    if by not in ("engine", "fact"):
+        raise InvalidInput(f"Group by 'engine' or 'fact', not {by!r}.")
+    rows = table[table["fact"].isin(wanted)]
+    if by == "fact":
+        rows = rows.sort_values("fact", key=lambda column: column.map(wanted.index), kind="stable")
+    label = "fact" if by == "engine" else "engine"
+    lines = []
+    for heading, group in rows.groupby(by, sort=False):
+        lines += ["", heading] if lines else [heading]
+        for row in group.itertuples():
+            lines += textwrap.wrap(f"{getattr(row, label)}: {row.detail}", width, initial_indent="  ",
+                                   subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+            if sources:
+                lines.append(f"    source: {row.source}")
+    return "\n".join(lines)
 
 
 # --- a served model --------------------------------------------------------------------------------------

@@ -18,11 +18,14 @@ from open_models.architecture import (
     config_metadata,
     config_names,
     describe,
+    family_profiles,
+    fine_tunes,
     kv_cache_bytes,
     load_config,
     parameters_by_component,
     read_config_file,
     summarize,
+    training_flops,
 )
 
 # --- published configs ---------------------------------------------------------------------------------
@@ -93,6 +96,38 @@ def test_unknown_config_lists_the_known_names():
         read_config_file("llama-3-8b")
     for name in config_names():
         assert name in str(caught.value)
+
+
+# --- the families and their fine-tunes ------------------------------------------------------------------
+
+def test_each_family_has_a_profile_with_its_config_and_its_fine_tunes():
+    profiles = family_profiles().set_index("family")
+    assert list(profiles.index) == ["Llama 2", "Mistral 7B", "Mixtral 8x7B", "Falcon", "OLMo"]
+    assert set(profiles["config"]) <= set(config_names())
+    assert "BioMistral 7B" in profiles.loc["Mistral 7B", "fine_tunes"]
+    assert profiles.loc["OLMo", "fine_tunes"] == "none in the lesson"
+
+
+def test_a_fine_tune_keeps_its_base_architecture():
+    lineage = fine_tunes().set_index("fine_tune")
+    assert lineage.loc["BioMistral 7B", "architecture"] == "mistral"
+    assert lineage.loc["Llama Pro (LLaMA-Pro-8B)", "architecture"] == "llama"  # more blocks, same code
+    assert list(fine_tunes(area="maths")["fine_tune"]) == ["Llama Pro (LLaMA-Pro-8B)", "OpenMath Mistral 7B"]
+    assert list(fine_tunes(family="Falcon", area="chat")["base_config"]) == ["falcon-40b", "falcon-7b"]
+
+
+def test_an_unknown_family_or_area_lists_the_known_ones():
+    with pytest.raises(CourseError, match="Families: Falcon, Llama 2, Mistral 7B"):
+        fine_tunes(family="Mixtral 8x7B")
+    with pytest.raises(CourseError, match="Areas: Japanese, chat, code, maths, medicine"):
+        fine_tunes(area="law")
+
+
+def test_training_compute_is_six_times_parameters_times_tokens():
+    assert training_flops(175e9, 300e9) == pytest.approx(3.15e23)
+    assert training_flops(40e9, 1e12) / training_flops(175e9, 300e9) == pytest.approx(0.76, abs=0.005)
+    with pytest.raises(CourseError, match="more than 0"):
+        training_flops(0, 1e12)
 
 
 # --- loaded models -------------------------------------------------------------------------------------

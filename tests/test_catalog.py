@@ -95,3 +95,29 @@ def test_unknown_id_suggests_the_closest_and_lists_all():
 def test_a_model_id_that_is_not_a_string_gets_a_message(bad):
     with pytest.raises(InvalidInput, match="A model id is a string"):
         get_entry(bad)
+
+
+# Hyper-parameters of the two "1B" Hub models whose size models.csv states (the configs are not in
+# data/configs; sources: tiiuae/Falcon3-1B-Instruct's model card and config, fairseq2's OLMO2Config,
+# "defaults correspond to allenai/OLMo-2-0425-1B"; read 2026-12-02). Both have untied embeddings.
+COUNTED_FROM_CONFIG = {
+    "olmo-2-1b-instruct": ("olmo2", dict(vocab_size=100352, hidden_size=2048, intermediate_size=8192,
+                                         num_hidden_layers=16, num_attention_heads=16, num_key_value_heads=16,
+                                         tie_word_embeddings=False)),
+    "falcon3-1b-instruct": ("llama", dict(vocab_size=131072, hidden_size=2048, intermediate_size=8192,
+                                          num_hidden_layers=18, num_attention_heads=8, num_key_value_heads=4,
+                                          head_dim=256, tie_word_embeddings=False)),
+}
+
+
+@pytest.mark.parametrize("model_id", sorted(COUNTED_FROM_CONFIG))
+def test_the_catalog_size_is_the_count_from_the_config(model_id):
+    """Named "1B", these models have 1.48 B and 1.67 B parameters: the size filter and memory estimate use these."""
+    from transformers import AutoConfig
+
+    from open_models import build_on_meta, count_parameters
+
+    model_type, fields = COUNTED_FROM_CONFIG[model_id]
+    counted = count_parameters(build_on_meta(AutoConfig.for_model(model_type, **fields)))
+    assert counted == {"olmo-2-1b-instruct": 1_484_916_736, "falcon3-1b-instruct": 1_669_408_768}[model_id]
+    assert get_entry(model_id).params_b == round(counted / 1e9, 2)

@@ -121,7 +121,8 @@ def test_values_are_normalised():
 
 def test_card_has_what_you_need_to_decide():
     text = card(load_catalog()[1])  # gemma-3-270m
-    for expected in ["Gemma 3 270M", "Google", "0.268 billion", "gemma (open-weights)", "0.5 / 5",
+    for expected in ["Gemma 3 270M", "Google", "0.268 billion", "gemma (open-weights)",
+                     f"{openness_score('Gemma 3 270M'):g} / 5",
                      "multilingual", "matches any language", "text-generation", "base model", "offline",
                      "bundled copy needs no login", "https://huggingface.co/google/gemma-3-270m"]:
         assert expected in text

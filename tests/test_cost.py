@@ -101,6 +101,25 @@ def test_machines_have_positive_prices():
     assert all(m.usd_per_hour > 0 and m.vcpus > 0 and m.memory_gib > 0 for m in machines)
 
 
+def test_a_note_comes_with_its_source():
+    for item in (*load_prices(), *load_machines()):
+        assert bool(item.note) == bool(item.note_source), item
+        assert not item.note_source or item.note_source.startswith("https://"), item
+
+
+def test_a_burstable_machine_costs_more_at_full_load():
+    machines = load_machines()
+    assert all(0 < m.baseline_per_vcpu <= 1 and m.surplus_usd_per_vcpu_hour >= 0 for m in machines)
+    burstable = [m for m in machines if m.baseline_per_vcpu < 1]
+    assert burstable, "the lesson compares a burstable machine with fixed-performance ones"
+    for m in burstable:
+        # t3.medium: 0.0416 + 2 x (1 - 0.2) x 0.05 = 0.1216 USD per hour
+        expected = m.usd_per_hour + m.vcpus * (1 - m.baseline_per_vcpu) * m.surplus_usd_per_vcpu_hour
+        assert m.full_load_usd_per_hour == pytest.approx(expected) and expected > m.usd_per_hour
+    assert machines[0].baseline_per_vcpu == 1, "the notebook's default machine is fixed-performance"
+    assert min(machines, key=lambda m: m.full_load_usd_per_hour) == machines[0]
+
+
 def test_measure_throughput_rejects_a_bare_string():
     with pytest.raises(InvalidInput, match="list of strings"):
         measure_throughput(None, "Hello")
@@ -117,3 +136,29 @@ def test_charts_build():
     assert len(fig.axes[0].patches) == len(prices) + 1
     fig = plot_quality_vs_price(prices, self_host=("SmolLM2 here", 50.0))
     assert len(fig.axes[0].collections) == sum(p.quality is not None for p in prices)
+
+
+def label_boxes(fig):
+    from matplotlib.text import Annotation, Text
+
+    renderer = fig.canvas.get_renderer()
+    labels = [child for child in fig.axes[0].get_children() if isinstance(child, Annotation)]
+    for label in labels:
+        label.update_positions(renderer)
+    return [Text.get_window_extent(label, renderer) for label in labels]
+
+
+@pytest.mark.parametrize("crowd", [0, 5])
+def test_every_quality_label_is_legible(crowd):
+    """No two point labels overlap, even when several points sit almost on top of each other."""
+    import dataclasses
+
+    prices = list(load_prices())
+    scored = next(p for p in prices if p.quality is not None)
+    prices += [dataclasses.replace(scored, model=f"Near {i}", quality=scored.quality + 0.2 * i,
+                                   input_usd_per_mtok=scored.input_usd_per_mtok * (1 + 0.02 * i))
+               for i in range(crowd)]
+    boxes = label_boxes(plot_quality_vs_price(prices))
+    assert len(boxes) == sum(p.quality is not None for p in prices)
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+    assert not overlapping

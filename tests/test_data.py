@@ -238,6 +238,28 @@ def test_every_fine_tune_row_is_complete():
     for row in rows:
         assert all(value.strip() for value in row.values()), row
         assert HUB_ID.match(row["hub_id"]), row["fine_tune"]
+        assert row["base_config"] in config_names(), row["fine_tune"]
+        assert row["family"] in {f["family"] for f in read_rows("families.csv")}, row["fine_tune"]
+
+
+def test_every_family_profile_is_complete():
+    rows = read_rows("families.csv")
+    assert [row["family"] for row in rows] == ["Llama 2", "Mistral 7B", "Mixtral 8x7B", "Falcon", "OLMo"]
+    for row in rows:
+        assert all(value.strip() for value in row.values()), row
+        assert re.fullmatch(r"\d{4}-\d{2}", row["released"]), row["family"]
+        assert row["trained_context"].isdigit() and row["config"] in config_names(), row["family"]
+        assert HUB_ID.match(row["chat_variant"]), row["family"]
+        assert all(URL.match(url) for url in row["also_source"].split()), row["family"]
+
+
+def test_training_compute_rows_have_positive_numbers():
+    rows = {row["model"]: row for row in read_rows("training_compute.csv")}
+    assert {"GPT-3", "Falcon-40B"} <= set(rows)
+    for row in rows.values():
+        assert is_positive_number(row["params_b"]) and is_positive_number(row["tokens_b"]), row
+        assert bool(row["claimed_share_of_gpt3"]) == bool(row["claim_source"]), row
+        assert row["claim_source"] == "" or URL.match(row["claim_source"]), row
 
 
 def test_base_and_instruct_pairs_name_catalog_models():

@@ -253,6 +253,9 @@ def test_the_tables_on_hand_made_results():
     }
     assert result.answers_table().to_dict("index") == {"t1": {"a": "✓ Paris", "b": "✗ Lyon"},
                                                        "t2": {"a": "✗ 5", "b": "✓ 4"}}
+    assert result.answers_table("maths").to_dict("index") == {"t2": {"a": "✗ 5", "b": "✓ 4"}}
+    with pytest.raises(InvalidInput, match="choose one of capitals, maths"):
+        result.answers_table("colours")
     assert "skipped" not in EvalResult(result.items).accuracy_table().columns  # only when a model was skipped
 
 

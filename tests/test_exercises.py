@@ -89,5 +89,5 @@ def test_a_check_passes_a_right_answer_and_explains_a_wrong_one(capsys):
 
 def test_a_wrong_kind_of_answer_says_what_is_expected():
     assert verdict(lambda answer: None if answer + 1 else None, "a number", "three") == \
-        "Not yet: the answer should be a number; this is a str: 'three'"
+        "Not yet: the answer should be a number; got 'three' (type str)"
     assert check_double.problem(6, 3) is None

@@ -2,6 +2,7 @@
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,29 @@ def test_notebook_is_clean(path):
         for text in output_texts(cell):
             assert not ABSOLUTE_PATH.search(text), f"{where}: absolute path in output: {ABSOLUTE_PATH.search(text).group()}"
             assert not SECRET.search(text), f"{where}: output looks like a key or token"
+
+
+MAX_OUTPUT_COLUMNS = 100  # what a notebook shows without a horizontal scroll bar, on GitHub and in Jupyter
+
+
+def display_width(line: str) -> int:
+    """Columns a line takes in a monospace font: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def printed_lines(cell):
+    """Lines a learner reads as plain text: printed output, and text/plain results with no HTML form."""
+    for output in cell.get("outputs", []):
+        if output.get("name") in ("stdout", "stderr"):
+            yield from "".join(output["text"]).splitlines()
+        data = output.get("data", {})
+        if "text/plain" in data and "text/html" not in data and "image/png" not in data:
+            yield from "".join(data["text/plain"]).splitlines()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_output_lines_fit_the_page(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    wide = [(index, line) for index, cell in enumerate(cells) for line in printed_lines(cell)
+            if display_width(line) > MAX_OUTPUT_COLUMNS]
+    assert not wide, "\n".join(f"cell {i}: {display_width(line)} columns: {line[:80]!r}" for i, line in wide[:5])

@@ -10,6 +10,7 @@ from open_models import (
     openness_score,
     openness_scores,
     plot_scorecard,
+    read_data,
     scorecard_table,
 )
 from open_models.errors import CourseError
@@ -35,7 +36,8 @@ def test_scores_on_the_real_data():
     assert openness_score("OLMo 7B") == 5.0
     assert openness_score("SmolLM2 135M") == 4.5
     assert openness_score("Llama 2 7B") == 1.0  # two partials
-    assert openness_score("Gemma 3 270M") == 0.5
+    assert openness_score("Gemma 3 270M") == 1.0  # Gemma terms (partial) + Google's fine-tuning code (partial)
+    assert openness_score("Mixtral 8x7B") == 1.5 and openness_score("Qwen2.5 1.5B") == 1.5
     assert openness_score("GPT-4o") == 0.5
     table = openness_scores()
     assert list(table.values()) == sorted(table.values(), reverse=True)
@@ -80,3 +82,31 @@ def test_plot_has_one_row_per_model():
     fig = plot_scorecard()
     assert len(fig.axes[0].get_yticklabels()) == len(scorecard_models())
     plt.close(fig)
+
+
+def test_one_rule_scores_the_training_code():
+    """yes = pre-training code published; partial = only the developer's fine-tuning code; no = neither."""
+    for cell in load_scorecard():
+        if cell.criterion != "training code":
+            continue
+        evidence = cell.evidence.lower()
+        if cell.status == "yes":
+            assert "pre-training" in evidence, cell
+        elif cell.status == "partial":
+            assert "fine-tun" in evidence and "no pre-training code" in evidence, cell
+        assert cell.retrieved == "2026-12-02", cell
+    code = {cell.model: cell.status for cell in load_scorecard() if cell.criterion == "training code"}
+    assert code["Mistral 7B"] == code["Mixtral 8x7B"] == code["Gemma 3 270M"] == code["Llama 2 7B"] == "partial"
+    assert code["Falcon 40B"] == code["GPT-4o"] == "no"
+
+
+def test_licence_clauses_name_real_criteria():
+    clauses = read_data("licence_clauses.csv")
+    criteria = set(read_data("osi_criteria.csv")["number"].astype(int))
+    assert clauses["id"].is_unique
+    for row in clauses.itertuples():
+        fails = {int(n) for n in row.fails.split(";") if n}
+        assert fails <= criteria, row.id
+        assert row.why.strip(), row.id
+    llama = clauses[clauses["licence"] == "Llama 2 Community License"]
+    assert any("700 million" in text for text in llama["text"])  # the OSI's first reason

@@ -13,9 +13,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
+import openai  # noqa: F401  (loaded up front: the timing tests measure the network, not this import)
 import pytest
 
-from open_models import SERVER_HINT, generate, read_data, serving
+from open_models import SERVER_HINT, engine_facts, generate, read_data, serving
 from open_models.errors import BackendMissing, EndpointUnavailable, InvalidInput
 from open_models.evaluate import compare, evaluate, load_tasks
 from open_models.generation import LoadedModel
@@ -235,11 +236,14 @@ def test_the_real_server_named_in_the_environment_answers(served, monkeypatch):
 COLUMNS = ["engine", "fact", "detail", "source", "retrieved"]
 ENGINES = {
     "vLLM",
+    "SGLang",
     "Text Generation Inference (TGI)",
     "llama.cpp server (llama-server)",
     "llama-cpp-python server",
+    "MLX LM server (mlx_lm.server)",
     "HF Inference Providers (router)",
 }
+KINDS = {"made_for_many_users", "made_for_one_machine", "hosted"}  # what each engine is for (notebook 08)
 CONNECTION_FACTS = {"start", "base_url", "chat_route"}
 
 
@@ -259,3 +263,48 @@ def test_every_engine_says_how_to_start_it_where_it_listens_and_its_chat_route()
         assert CONNECTION_FACTS <= facts[engine], f"{engine} lacks {sorted(CONNECTION_FACTS - facts[engine])}"
     chat_routes = table.loc[table["fact"] == "chat_route", "detail"]
     assert chat_routes.str.contains("/v1/chat/completions", regex=False).all()
+
+
+def test_every_engine_says_what_it_is_made_for_and_tgi_is_marked_as_in_maintenance():
+    facts = read_data("serving.csv").groupby("engine")["fact"].agg(set).to_dict()
+    for engine, kinds in facts.items():
+        assert len(kinds & KINDS) == 1, f"{engine} should have exactly one of {sorted(KINDS)}"
+    retired = {engine for engine, kinds in facts.items() if "maintenance_mode" in kinds}
+    assert retired == {"Text Generation Inference (TGI)"}
+    table = read_data("serving.csv").set_index(["engine", "fact"])
+    status = table.loc[("Text Generation Inference (TGI)", "maintenance_mode")]
+    assert "2025-12-11" in status["detail"] and {"vLLM", "SGLang"} <= set(status["detail"].replace(",", " ").split())
+    assert status["source"].startswith("https://github.com/huggingface/text-generation-inference")
+
+
+# --- engine_facts: serving.csv as text that fits a notebook ------------------------------------------------
+
+def test_engine_facts_groups_by_engine_and_fits_the_width():
+    text = engine_facts(["start", "base_url"])
+    lines = text.splitlines()
+    assert lines[0] == "vLLM" and lines[1] == "  start: vllm serve <model>"
+    assert max(map(len, lines)) <= 100
+    assert [line for line in lines if line and not line.startswith(" ")] == list(dict.fromkeys(
+        read_data("serving.csv")["engine"]))
+    assert max(map(len, engine_facts("base_url", width=60).splitlines())) <= 60
+
+
+def test_engine_facts_groups_by_fact_in_the_order_asked_with_sources():
+    lines = engine_facts(["tensor_parallelism", "continuous_batching"], by="fact", sources=True).splitlines()
+    headings = [line for line in lines if line and not line.startswith(" ")]
+    assert headings == ["tensor_parallelism", "continuous_batching"]
+    assert lines[1].startswith("  vLLM: ") and lines.index("continuous_batching") > 1
+    sources = [line.strip() for line in lines if line.strip().startswith("source: ")]
+    rows = read_data("serving.csv")
+    assert len(sources) == rows["fact"].isin(["tensor_parallelism", "continuous_batching"]).sum()
+    assert all(line.startswith("source: https://") for line in sources)
+
+
+@pytest.mark.parametrize("facts, by, words", [
+    (["start", "warp_drive"], "engine", "no fact 'warp_drive'"),
+    ([], "engine", "no fact given"),
+    ("start", "model", "Group by 'engine' or 'fact'"),
+])
+def test_engine_facts_refuses_what_serving_csv_does_not_have(facts, by, words):
+    with pytest.raises(InvalidInput, match=words):
+        engine_facts(facts, by=by)

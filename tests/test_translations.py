@@ -96,7 +96,7 @@ LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|<img[^>]+src=\"(
 
 
 def _markdown_texts():
-    for path in [ROOT / "README.md", *sorted(ZH_DIR.rglob("*.md"))]:
+    for path in [ROOT / "README.md", ROOT / "FACILITATOR.md", *sorted(ZH_DIR.rglob("*.md"))]:
         yield path, path.read_text(encoding="utf-8")
     for path in [*EN_NOTEBOOKS, *sorted((ZH_DIR / "notebooks").rglob("*.ipynb"))]:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]

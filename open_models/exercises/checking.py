@@ -52,5 +52,5 @@ def verdict(find_problem: Callable[..., str | None], expects: str, answer, *args
     except (TypeError, ValueError, AttributeError, KeyError, IndexError):
         shown = repr(answer)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        problem = f"the answer should be {expects}; this is a {type(answer).__name__}: {shown}"
+        problem = f"the answer should be {expects}; got {shown} (type {type(answer).__name__})"
     return PASSED if problem is None else f"Not yet: {problem}"
