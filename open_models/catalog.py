@@ -5,7 +5,7 @@ URL and a ``retrieved`` date; architecture configs as JSON). ``read_data`` reads
 DataFrame of strings, exactly as written. The catalog (``models.csv``) is also typed as ``ModelEntry``
 rows; ``languages`` holds ISO 639-1 codes separated by ";", or ``multilingual`` where the model card
 claims many languages without naming them (Gemma 3's card: "over 140 languages", a claim about the
-Gemma 3 family, not measured for the 270M size). ``params_b`` is the parameter count in billions as
+Gemma 3 family, not about each size). ``params_b`` is the parameter count in billions as
 counted from the model's config, not the size in its name ("1B" models may have 1.5 billion).
 """
 

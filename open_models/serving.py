@@ -37,9 +37,9 @@ from .weights import bundled_gguf_path
 CONNECT_TIMEOUT_S = 5.0   # how long to wait for the server to answer at all
 ANSWER_TIMEOUT_S = 60.0   # how long one answer may take
 STARTUP_TIMEOUT_S = 60.0  # how long llama.cpp's server may take to start
-SERVER_HINT = (
-    "llama.cpp's server is not installed. Install it with:  pip install -r requirements-llamacpp.txt  "
-    "(compiles llama.cpp: about 5 minutes, once)."
+SERVER_HINT = (  # two lines, each short enough for a notebook's output
+    "llama.cpp's server is not installed. Install it with:\n"
+    "  pip install -r requirements-llamacpp.txt  (compiles llama.cpp: about 5 minutes, once)"
 )
 
 

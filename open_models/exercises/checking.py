@@ -51,6 +51,6 @@ def verdict(find_problem: Callable[..., str | None], expects: str, answer, *args
         problem = str(error)
     except (TypeError, ValueError, AttributeError, KeyError, IndexError):
         shown = repr(answer)
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
         problem = f"the answer should be {expects}; got {shown} (type {type(answer).__name__})"
     return PASSED if problem is None else f"Not yet: {problem}"
