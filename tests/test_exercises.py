@@ -91,3 +91,11 @@ def test_a_wrong_kind_of_answer_says_what_is_expected():
     assert verdict(lambda answer: None if answer + 1 else None, "a number", "three") == \
         "Not yet: the answer should be a number; got 'three' (type str)"
     assert check_double.problem(6, 3) is None
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_each_chapter_ends_with_a_link_onward(chapter):
+    later = sorted(p.name for p in chapter.parent.glob("[0-9][0-9]-*.ipynb") if p.name > chapter.name)
+    onward = f"({later[0]})" if later else "README.md)"
+    last = source(cells(chapter)[-1])
+    assert onward in last, f"the last cell should link to {onward.strip('()')}: {last[:120]!r}"
