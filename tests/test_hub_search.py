@@ -9,6 +9,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+import huggingface_hub.constants
 import pytest
 
 from open_models import hub_search, read_data
@@ -95,6 +96,8 @@ def fake_hub(monkeypatch):
     thread.start()
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    # huggingface_hub reads HF_HUB_OFFLINE once, at import: earlier tests imported it with the suite's "1"
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(hub_search, "hub_endpoint", lambda: endpoint)
     FakeHub.asked = []
     yield endpoint
@@ -106,7 +109,7 @@ def test_online_asks_the_hub_for_fine_tunes_by_downloads(fake_hub):
     start = time.monotonic()
     found = find_finetunes(BASE, limit=5)
     assert time.monotonic() - start < 10
-    assert found.live and found.note.startswith(f"Live from the Hub ({fake_hub})")
+    assert found.live and found.note.startswith(f"Live from the Hub ({fake_hub})"), found.note
     searches = [query for path, query in FakeHub.asked if query.get("filter")]
     assert searches and searches[0]["filter"] == [f"base_model:finetune:{BASE}"]
     assert searches[0]["sort"] == ["downloads"] and searches[0]["limit"] == ["5"]
