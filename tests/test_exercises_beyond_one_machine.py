@@ -19,7 +19,7 @@ from open_models.exercises.beyond_one_machine import (
     engines_for,
     find_engine,
 )
-from open_models.exercises.checking import PASSED, verdict
+from open_models.exercises.checking import PASSED
 from open_models.serving import CONNECT_TIMEOUT_S
 
 REQUEST = {
@@ -30,9 +30,6 @@ REQUEST = {
 }
 SYSTEM = {"role": "system", "content": "Answer in one word."}
 
-
-def said(check, answer, *context):
-    return verdict(check.problem, check.expects, answer, *context)
 
 
 def fresh_request():
@@ -65,7 +62,7 @@ def test_changing_request_itself_is_caught():
 
 
 def test_a_request_of_the_wrong_kind_says_what_is_expected():
-    assert said(check_system_message, ["system", "user"], fresh_request()).startswith(
+    assert check_system_message.says(["system", "user"], fresh_request()).startswith(
         "Not yet: the answer should be a request")
 
 
@@ -85,7 +82,7 @@ def test_impossible_waits_are_explained(waited, words):
 
 @pytest.mark.parametrize("answer", ["0.1", True, None])
 def test_a_wait_that_is_not_a_number_says_what_is_expected(answer):
-    assert said(check_bounded_wait, answer).startswith("Not yet: the answer should be a number of seconds")
+    assert check_bounded_wait.says(answer).startswith("Not yet: the answer should be a number of seconds")
 
 
 # --- 3. engines that split a model over GPUs -------------------------------------------------------------
@@ -100,7 +97,7 @@ def test_the_engines_with_a_tensor_parallelism_row_pass_in_any_order():
     assert "vLLM" in engines and len(engines) >= 2
     assert check_tensor_parallel_engines.problem(engines) is None
     assert check_tensor_parallel_engines.problem(list(reversed(engines))) is None
-    assert said(check_tensor_parallel_engines, tuple(engines)) == PASSED
+    assert check_tensor_parallel_engines.says(tuple(engines)) == PASSED
 
 
 def test_a_missing_or_an_extra_engine_is_named():
@@ -112,7 +109,7 @@ def test_a_missing_or_an_extra_engine_is_named():
 
 
 def test_one_name_instead_of_a_list_says_what_is_expected():
-    assert said(check_tensor_parallel_engines, "vLLM").startswith("Not yet: the answer should be a list")
+    assert check_tensor_parallel_engines.says("vLLM").startswith("Not yet: the answer should be a list")
 
 
 # --- 4 and 5. choosing an engine -------------------------------------------------------------------------
@@ -158,5 +155,5 @@ def test_an_unknown_or_ambiguous_name_lists_the_engines():
 
 @pytest.mark.parametrize("check", [check_engine_for_many_users, check_engine_for_laptop])
 def test_a_name_of_the_wrong_kind_says_what_is_expected(check):
-    assert said(check, 4).startswith("Not yet: the answer should be the name of one engine")
-    assert said(check, ...).startswith("Your turn")
+    assert check.says(4).startswith("Not yet: the answer should be the name of one engine")
+    assert check.says(...).startswith("Your turn")

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from open_models import blended_price, break_even_usd_per_hour, load_machines, load_prices
-from open_models.exercises.checking import PASSED, verdict
+from open_models.exercises.checking import PASSED
 from open_models.exercises.what_it_costs import (
     WORKLOADS,
     check_break_even,
@@ -16,11 +16,6 @@ from open_models.exercises.what_it_costs import (
     daily_costs,
     defensible,
 )
-
-
-def said(check, answer, *context):
-    return verdict(check.problem, check.expects, answer, *context)
-
 
 # --- 1. the cheapest row at a 1:1 mix -----------------------------------------------------------------
 
@@ -38,8 +33,8 @@ def test_the_cheapest_row_at_one_to_one_passes_by_label_or_model_name():
 def test_a_dearer_row_or_an_unknown_model_is_explained():
     dearest = max(load_prices(), key=one_to_one)
     assert "(input + output) / 2" in check_cheapest_one_to_one.problem(dearest.label)
-    assert "a model's label" in said(check_cheapest_one_to_one, "Llama 3.1 8B Instruct (Groq)")  # retired row
-    assert said(check_cheapest_one_to_one, 42).startswith("Not yet: the answer should be a model's label")
+    assert "a model's label" in check_cheapest_one_to_one.says("Llama 3.1 8B Instruct (Groq)")  # retired row
+    assert check_cheapest_one_to_one.says(42).startswith("Not yet: the answer should be a model's label")
 
 
 def test_a_model_name_listed_twice_needs_its_provider(monkeypatch):
@@ -48,7 +43,7 @@ def test_a_model_name_listed_twice_needs_its_provider(monkeypatch):
     prices = load_prices()
     twin = prices[0].__class__(**{**prices[0].__dict__, "provider": "Elsewhere"})
     monkeypatch.setattr(module, "load_prices", lambda: (*prices, twin))
-    assert "a model's label" in said(check_cheapest_one_to_one, prices[0].model)
+    assert "a model's label" in check_cheapest_one_to_one.says(prices[0].model)
 
 
 # --- 2. break-even -----------------------------------------------------------------------------------
@@ -66,8 +61,8 @@ def test_a_wrong_break_even_is_explained():
     blended = break_even_usd_per_hour(cheapest.blended, speed)
     assert "blended price" in check_break_even.problem(blended, speed)
     assert "USD per million tokens, not" in check_break_even.problem(0.05, speed)
-    assert said(check_break_even, "cheap", speed).startswith("Not yet: the answer should be a price in USD")
-    assert said(check_break_even, None, speed).startswith("Not yet: the answer should be a price")
+    assert check_break_even.says("cheap", speed).startswith("Not yet: the answer should be a price in USD")
+    assert check_break_even.says(None, speed).startswith("Not yet: the answer should be a price")
 
 
 # --- 3. the burstable machine at full load ------------------------------------------------------------
@@ -85,7 +80,7 @@ def test_the_list_price_or_another_sum_is_explained():
     t3 = next(m for m in load_machines() if "t3.medium" in m.machine)
     assert "list price" in check_full_load_price.problem(t3.usd_per_hour)
     assert "surplus_usd_per_vcpu_hour" in check_full_load_price.problem(t3.usd_per_hour + 0.05)
-    assert said(check_full_load_price, [0.1]).startswith("Not yet: the answer should be a price in USD")
+    assert check_full_load_price.says([0.1]).startswith("Not yet: the answer should be a price in USD")
 
 
 def test_fixed_performance_machines_cost_their_list_price_busy():
@@ -131,8 +126,8 @@ def test_missing_workloads_unknown_choices_and_wrong_kinds():
     assert "missing: clinic-notes, web-archive" in check_deployment.problem({"faq-bot": "api"})
     assert "choose 'api' or 'self-host'" in check_deployment.problem(
         {w.name: "cloud" for w in WORKLOADS})
-    assert said(check_deployment, "api").startswith("Not yet: the answer should be a dict like")
-    assert said(check_deployment, ...) != PASSED
+    assert check_deployment.says("api").startswith("Not yet: the answer should be a dict like")
+    assert check_deployment.says(...) != PASSED
 
 
 def test_the_daily_costs_follow_the_data():
