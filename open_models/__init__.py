@@ -13,6 +13,7 @@ One module per idea of the lesson:
   cost          API prices and the cost of running a model yourself
   chooser       filter the catalog, a model card, the widget chooser
   hub_search    fine-tunes of a model on the Hugging Face Hub, or the course's dated snapshot
+  fine_tuning   make a model yours: a LoRA adapter trained on CPU, saved, reloaded and merged
   charts        save the charts the notebooks draw
   errors        errors whose message says what to do
 
@@ -75,6 +76,20 @@ from .errors import (
     NotEnoughMemory,
 )
 from .evaluate import FEW_SHOT, Task, add_task, compare, evaluate, few_shot_prompt, load_tasks, score_answer
+from .fine_tuning import (
+    TARGET_MODULES,
+    answer_reviews,
+    folder_megabytes,
+    load_adapter,
+    load_reviews,
+    merge_adapter,
+    plot_losses,
+    review_examples,
+    review_prompt,
+    review_scores,
+    save_adapter,
+    train_lora,
+)
 from .generation import Generation, LoadedModel, generate, next_token_odds
 from .hub_search import FineTunes, find_finetunes
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available

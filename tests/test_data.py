@@ -54,7 +54,10 @@ def test_the_checks_cover_every_data_file():
     assert BENCHMARK_FILE.is_file()
 
 
-@pytest.mark.parametrize("name", data_files())
+COURSE_MADE = "course_made/"  # data written for the course (no outside facts): described in a .md file instead
+
+
+@pytest.mark.parametrize("name", [name for name in data_files() if not name.startswith(COURSE_MADE)])
 def test_every_csv_row_has_a_source_url_and_a_date(name):
     rows = read_rows(name)
     assert rows, f"{name} is empty"
@@ -76,6 +79,24 @@ def test_every_config_is_sourced_and_dated(name):
     assert meta["published_params_b"] > 0
     if "published_source" in meta:
         assert URL.match(meta["published_source"])
+
+
+@pytest.mark.parametrize("name", [name for name in data_files() if name.startswith(COURSE_MADE)])
+def test_course_made_data_says_how_it_was_made_and_its_licence(name):
+    description = (DATA_DIR / name).with_suffix(".md").read_text(encoding="utf-8")
+    for heading in ("**What it is.**", "**How it was made.**", "**Licence.**"):
+        assert heading in description, f"{name}: its description lacks {heading}"
+    assert "CC BY 4.0" in description
+
+
+def test_the_reviews_are_balanced_and_the_held_out_ones_unseen():
+    reviews = read_data("course_made/reviews.csv")
+    assert set(reviews["label"]) == {"positive", "negative"} and set(reviews["split"]) == {"train", "held_out"}
+    counts = reviews.groupby(["split", "label"]).size()
+    assert counts["train"].nunique() == 1 and counts["held_out"].nunique() == 1, counts
+    assert counts["held_out"].sum() >= 16
+    assert reviews["text"].is_unique
+    assert all(len(text.split()) <= 25 for text in reviews["text"]), "keep each review one short sentence"
 
 
 def test_the_date_check_refuses_bad_dates():
