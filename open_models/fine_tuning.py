@@ -115,16 +115,24 @@ class LoraRun:
     model: TunedModel
     rank: int
     steps: int
+    batch_size: int
+    examples: int
     losses: list[float]
     seconds: float
     trainable: int
     total: int
 
+    @property
+    def passes(self) -> float:
+        """How many times, on average, training went through each example."""
+        return self.steps * self.batch_size / self.examples
+
     def summary(self) -> str:
         share = 100 * self.trainable / self.total
-        return (f"Trained a rank-{self.rank} LoRA adapter for {self.steps} steps in {self.seconds:.0f} s: "
-                f"{self.trainable:,} of {self.total:,} parameters ({share:.2f} %) trained; "
-                f"loss {self.losses[0]:.2f} at step 1, {self.losses[-1]:.2f} at step {self.steps}.")
+        return (f"Trained a rank-{self.rank} LoRA adapter: {self.trainable:,} of {self.total:,} parameters "
+                f"({share:.2f} %).\n{self.steps} steps of {self.batch_size} examples ({self.passes:g} passes over "
+                f"{self.examples}) in {self.seconds:.0f} s; loss {self.losses[0]:.3f} at step 1, "
+                f"{self.losses[-1]:.3f} at step {self.steps}.")
 
 
 def progress_line(step: int, steps: int, seconds: float, loss: float) -> str:
@@ -278,7 +286,8 @@ def train_lora(loaded, examples, *, rank: int = 8, steps: int = 12, learning_rat
             print(progress_line(step, steps, time.perf_counter() - start, losses[-1]), file=sys.stderr, flush=True)
     model.eval()
     seconds = time.perf_counter() - start
-    return LoraRun(TunedModel(base, model, "LoRA"), rank, steps, losses, seconds, trainable, total)
+    return LoraRun(TunedModel(base, model, "LoRA"), rank, steps, batch_size, len(examples), losses, seconds,
+                   trainable, total)
 
 
 def plot_losses(*runs: LoraRun, labels: list[str] | None = None):

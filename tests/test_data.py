@@ -261,6 +261,9 @@ def test_every_fine_tune_row_is_complete():
         assert HUB_ID.match(row["hub_id"]), row["fine_tune"]
         assert row["base_config"] in config_names(), row["fine_tune"]
         assert row["family"] in {f["family"] for f in read_rows("families.csv")}, row["fine_tune"]
+        # how it was trained (notebook 09): one or more sources, separated by ";", and the date they were read
+        assert all(URL.match(url) for url in row["training_source"].split(";")), row["fine_tune"]
+        assert iso_date_problem(row["training_retrieved"]) is None, row["fine_tune"]
 
 
 def test_every_family_profile_is_complete():

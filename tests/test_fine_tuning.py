@@ -83,7 +83,7 @@ def test_training_lowers_the_loss_repeats_and_leaves_the_model_alone(smollm2, ex
     assert not any("lora" in name for name in smollm2.model.state_dict())
     assert all(torch.equal(before[name], tensor) for name, tensor in smollm2.model.state_dict().items())
     assert run.model.label == "smollm2-135m-instruct + LoRA"
-    assert "2 steps" in run.summary() and "921,600" in run.summary()
+    assert "2 steps of 4 examples" in run.summary() and "921,600" in run.summary()
 
 
 @pytest.mark.parametrize("arguments, says", [
