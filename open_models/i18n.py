@@ -1,0 +1,171 @@
+"""The language the helper speaks: English by default, Simplified Chinese on request.
+
+Mechanism: the standard library's ``gettext``, with one catalog per language in the package
+(``locale/<code>/LC_MESSAGES/open_models.po``, compiled to ``.mo`` next to it). gettext needs nothing
+beyond Python, its ``.po`` files are what translators' tools and the next person already know, and a
+message with no translation falls back to the English text.
+
+Choose the language with one call, ``set_language("zh")``, or the environment variable
+``OPEN_MODELS_LANG=zh`` set before Python starts. In code:
+  _("text {name}").format(name=...)   a message shown now, in the current language
+  N_("text")                           a string kept in English (a column name, a value, a label
+                                       defined at import time) and translated where it is shown
+  translated_frame(frame)              a table with its headers and values in the current language
+
+Data stays in English (code and exercises index columns by their English names); what is shown
+is translated. In Jupyter, ``set_language("zh")`` makes every DataFrame display that way.
+Data files may carry a Chinese column next to an English one (``summary`` and ``summary_zh``):
+``read_data`` picks the learner's (see ``localized_columns``).
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import warnings
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "open_models"
+LANGUAGES = {"en": None, "zh": "zh_CN"}  # course language -> gettext catalog (None: the English source)
+ALIASES = {"zh_cn": "zh", "zh-cn": "zh", "zh-hans": "zh", "cn": "zh", "chinese": "zh", "english": "en"}
+CJK_FONT = "Noto Sans CJK SC"  # the Simplified Chinese face of the PyPI package noto-cjk-sans-otc
+
+_state = {"language": "en", "translations": gettext.NullTranslations()}
+
+
+def language() -> str:
+    """The course language now: "en" or "zh"."""
+    return _state["language"]
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (itself when it has no translation)."""
+    return _state["translations"].gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it here (it is translated where shown)."""
+    return message
+
+
+def set_language(lang: str = "en") -> str:
+    """Make the helper speak ``lang``: "en" (English) or "zh" (简体中文). Returns the language set.
+
+    In Jupyter this also shows tables with translated headers and values, and (for "zh") gives
+    charts a font with Chinese characters.
+    """
+    from .errors import InvalidInput
+
+    if not isinstance(lang, str):
+        raise InvalidInput(f"set_language takes a language code as text, 'en' or 'zh'; got {type(lang).__name__}.")
+    code = ALIASES.get(lang.strip().lower(), lang.strip().lower())
+    if code not in LANGUAGES:
+        raise InvalidInput(f"No language {lang!r} in the course. Use 'en' (English) or 'zh' (简体中文).")
+    catalog = LANGUAGES[code]
+    _state["language"] = code
+    _state["translations"] = (gettext.NullTranslations() if catalog is None else
+                              gettext.translation(DOMAIN, LOCALE_DIR, languages=[catalog], fallback=True))
+    _show_tables_translated(code != "en")
+    if code == "zh":
+        use_cjk_font()
+    return code
+
+
+def translated_frame(frame):
+    """A copy of ``frame`` (DataFrame or Series) with headers, index labels and text values translated."""
+    import pandas as pd
+
+    if language() == "en":
+        return frame
+
+    def label(value):
+        return _(value) if isinstance(value, str) and value else value
+
+    out = frame.copy()
+    if isinstance(out, pd.DataFrame):
+        out.columns = out.columns.map(label) if not isinstance(out.columns, pd.MultiIndex) else \
+            pd.MultiIndex.from_tuples([tuple(label(v) for v in t) for t in out.columns])
+        for column in out.columns[out.dtypes.eq(object).to_numpy()]:
+            out[column] = out[column].map(label)
+    else:
+        out.name = label(out.name)
+        if out.dtype == object:
+            out = out.map(label)
+    out.index = out.index.map(label) if not isinstance(out.index, pd.MultiIndex) else \
+        pd.MultiIndex.from_tuples([tuple(label(v) for v in t) for t in out.index], names=out.index.names)
+    if out.index.name:
+        out.index.name = label(out.index.name)
+    if isinstance(out, pd.DataFrame) and out.columns.name:
+        out.columns.name = label(out.columns.name)
+    return out
+
+
+def localized_columns(frame):
+    """For each column ``X`` with a twin ``X_<lang>`` (e.g. ``summary_zh``): ``X`` in the current language.
+
+    The twin columns are dropped either way, so a table has the same columns in both languages.
+    An empty twin cell keeps the English text.
+    """
+    twins = [c for c in frame.columns if any(c.endswith(f"_{code}") for code in LANGUAGES if code != "en")]
+    if not twins:
+        return frame
+    suffix = f"_{language()}"
+    for twin in twins:
+        base = twin[: -len(suffix)] if twin.endswith(suffix) else None
+        if base in frame.columns:
+            frame[base] = frame[twin].where(frame[twin] != "", frame[base])
+    return frame.drop(columns=twins)
+
+
+def use_cjk_font() -> bool:
+    """Give matplotlib a font with Chinese characters (Noto Sans CJK, from PyPI). False if it is missing."""
+    try:
+        from noto_cjk_sans_otc import FONT_PATH
+    except ImportError:
+        warnings.warn(_("The Chinese font package is missing, so Chinese text in charts may show as boxes. "
+                        "Install it with: pip install noto-cjk-sans-otc"), stacklevel=2)
+        return False
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = str(FONT_PATH)
+    if all(entry.fname != path for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)  # all faces of the collection; the SC one is used below
+    sans = matplotlib.rcParams["font.sans-serif"]
+    matplotlib.rcParams["font.sans-serif"] = [CJK_FONT, *[f for f in sans if f != CJK_FONT]]
+    matplotlib.rcParams["font.family"] = ["sans-serif"]
+    return True
+
+
+def _show_tables_translated(on: bool) -> None:
+    """In IPython/Jupyter, display DataFrames and Series through ``translated_frame`` (or stop doing so)."""
+    try:
+        import pandas as pd
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    pd.set_option("display.unicode.east_asian_width", on)  # columns line up when cells hold Chinese
+    plain = shell.display_formatter.formatters["text/plain"]
+    html = shell.display_formatter.formatters["text/html"]
+    for kind in (pd.DataFrame, pd.Series):
+        if on:
+            plain.for_type(kind, lambda obj, p, cycle: p.text(repr(translated_frame(obj))))
+            if kind is pd.DataFrame:  # a Series has no HTML form: it shows as text
+                html.for_type(kind, lambda obj: translated_frame(obj)._repr_html_())
+        else:
+            plain.type_printers.pop(kind, None)
+            html.type_printers.pop(kind, None)
+
+
+def _language_from_environment() -> None:
+    try:
+        set_language(os.environ.get("OPEN_MODELS_LANG") or "en")
+    except ValueError as problem:  # a mistyped OPEN_MODELS_LANG: say so, speak English
+        warnings.warn(f"OPEN_MODELS_LANG: {problem}", stacklevel=2)
+
+
+_language_from_environment()
