@@ -15,6 +15,7 @@ One module per idea of the lesson:
   hub_search    fine-tunes of a model on the Hugging Face Hub, or the course's dated snapshot
   fine_tuning   make a model yours: a LoRA adapter trained on CPU, saved, reloaded and merged
   charts        save the charts the notebooks draw
+  i18n          the language the helper speaks: set_language("zh") for Simplified Chinese
   errors        errors whose message says what to do
 
 The imports below are the package's public names (ruff's unused-import rule is off for this file).
@@ -92,6 +93,7 @@ from .fine_tuning import (
 )
 from .generation import Generation, LoadedModel, generate, next_token_odds
 from .hub_search import FineTunes, find_finetunes
+from .i18n import language, set_language, translated_frame, wrap
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available
 from .loading import available_bytes, bytes_needed, cached_copy, hub_endpoint, load_model
 from .openness import (
@@ -113,8 +115,6 @@ def _show_course_errors_briefly() -> None:
 
     The message is wrapped to the width of the page (100 columns), so it reads without scrolling.
     """
-    import textwrap
-
     try:
         from IPython import get_ipython
     except ImportError:
@@ -124,8 +124,7 @@ def _show_course_errors_briefly() -> None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print(textwrap.fill(f"{etype.__name__}: {value}", width=100, break_long_words=False,
-                            break_on_hyphens=False))
+        print("\n".join(wrap(f"{etype.__name__}: {value}", width=100)))
 
     shell.set_custom_exc((CourseError,), handler)
 

@@ -19,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .errors import InvalidInput, UnknownModelError
+from .i18n import localized_columns
 
 DATA_DIR = Path(str(files("open_models").joinpath("data")))
 BENCHMARK_FILE = DATA_DIR / "measured" / "benchmark.json"
@@ -30,12 +31,15 @@ def data_files() -> list[str]:
 
 
 def read_data(name: str):
-    """``data/<name>`` as a pandas DataFrame of strings, exactly as written (empty cells are "")."""
+    """``data/<name>`` as a pandas DataFrame of strings, exactly as written (empty cells are "").
+
+    A column with a Chinese twin (``summary`` and ``summary_zh``) holds the course language's text.
+    """
     import pandas as pd
 
     if name not in data_files():
         raise InvalidInput(f"No data file {name!r}. Data files: {', '.join(data_files())}.")
-    return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
+    return localized_columns(pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8"))
 
 
 def read_rows(name: str) -> list[dict[str, str]]:

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
+import textwrap
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -42,6 +45,11 @@ def language() -> str:
 def _(message: str) -> str:
     """``message`` in the current language (itself when it has no translation)."""
     return _state["translations"].gettext(message)
+
+
+def n_(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form of a message for ``count``, in the current language."""
+    return _state["translations"].ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:
@@ -99,6 +107,39 @@ def translated_frame(frame):
     if isinstance(out, pd.DataFrame) and out.columns.name:
         out.columns.name = label(out.columns.name)
     return out
+
+
+def columns(text: str) -> int:
+    """How wide ``text`` is on the page: a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# A unit that may not be split: an ASCII word, or one wide character with the punctuation that must
+# stay on its line (no line starts with "，" or "。").
+_UNITS = re.compile(r"\s+|[^\s\u2e80-\uffef]+[，。、；：！？）」』”’]*|[\u2e80-\uffef][，。、；：！？）」』”’]*")
+
+
+def wrap(text: str, width: int = 100, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """``text`` as lines of at most ``width`` columns, words never broken (like ``textwrap.wrap``).
+
+    English text is wrapped by ``textwrap`` exactly; text with Chinese characters may also break
+    between two of them, since Chinese puts no spaces between words.
+    """
+    if columns(text) == len(text):
+        return textwrap.wrap(text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
+                             break_long_words=False, break_on_hyphens=False)
+    lines, line, fresh = [], initial_indent, True
+    for unit in _UNITS.findall(" ".join(text.split())):
+        if unit.isspace():
+            line += "" if fresh else " "
+            continue
+        if not fresh and columns(line.rstrip() + unit) > width:
+            lines.append(line.rstrip())
+            line = subsequent_indent
+        line, fresh = line + unit, False
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def localized_columns(frame):

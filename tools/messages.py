@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "open_models"
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "open_models.pot"
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
 FIELD = re.compile(r"\{([^{}:!]*)[^{}]*\}")
 
 
@@ -68,8 +68,10 @@ def update() -> None:
         print(f"{code}: {len(template)} messages; {len(problems(code))} problem(s)")
 
 
-def fields(text: str) -> set[str]:
-    return set(FIELD.findall(text.replace("{{", "").replace("}}", "")))
+def fields(text: str | tuple) -> set[str]:
+    """The named placeholders of a message (both forms of a plural one)."""
+    texts = text if isinstance(text, tuple) else (text,)
+    return {f for t in texts for f in FIELD.findall(t.replace("{{", "").replace("}}", ""))}
 
 
 def problems(code: str) -> list[str]:
@@ -82,7 +84,7 @@ def problems(code: str) -> list[str]:
             continue
         if message.id not in wanted:
             found.append(f"not used in the code any more: {message.id!r}")
-        elif not message.string:
+        elif not all(message.string if isinstance(message.string, tuple) else [message.string]):
             found.append(f"untranslated: {message.id!r}")
         elif message.fuzzy:
             found.append(f"fuzzy (its English changed; check and unflag): {message.id!r}")
