@@ -25,6 +25,7 @@ from . import weights
 from .catalog import ModelEntry, load_catalog, read_data
 from .errors import CacheUnavailable, InvalidInput
 from .generation import LoadedModel, generate
+from .i18n import N_, _
 from .loading import TransformersModel, check_fits, load_model
 
 REVIEWS = "course_made/reviews.csv"
@@ -51,7 +52,8 @@ def load_reviews(split: str | None = None):
     if split is None:
         return reviews
     if split not in SPLITS:
-        raise InvalidInput(f"split must be one of {', '.join(SPLITS)} (or None for all); got {split!r}.")
+        raise InvalidInput(_("split must be one of {splits} (or None for all); got {split!r}.").format(
+            splits=", ".join(SPLITS), split=split))
     return reviews[reviews["split"] == split].reset_index(drop=True)
 
 
@@ -76,7 +78,7 @@ def answer_reviews(models: list[LoadedModel], reviews, *, max_new_tokens: int = 
     """Each model's greedy answer to every review: columns review, label, then one column per model."""
     import pandas as pd
 
-    table = pd.DataFrame({"review": reviews["text"], "label": reviews["label"]})
+    table = pd.DataFrame({N_("review"): reviews["text"], N_("label"): reviews["label"]})
     for model in models:
         table[model.label] = [generate(model, review_prompt(text), max_new_tokens=max_new_tokens).text
                               for text in reviews["text"]]
@@ -88,9 +90,9 @@ def review_scores(answers):
     import pandas as pd
 
     models = [column for column in answers.columns if column not in ("review", "label")]
-    rows = {model: {"exactly the label": sum(map(is_exact_label, answers[model], answers["label"])),
-                    "right sentiment named": sum(map(names_sentiment, answers[model], answers["label"])),
-                    "reviews": len(answers)} for model in models}
+    rows = {model: {N_("exactly the label"): sum(map(is_exact_label, answers[model], answers["label"])),
+                    N_("right sentiment named"): sum(map(names_sentiment, answers[model], answers["label"])),
+                    N_("reviews"): len(answers)} for model in models}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -129,10 +131,13 @@ class LoraRun:
 
     def summary(self) -> str:
         share = 100 * self.trainable / self.total
-        return (f"Trained a rank-{self.rank} LoRA adapter: {self.trainable:,} of {self.total:,} parameters "
-                f"({share:.2f} %).\n{self.steps} steps of {self.batch_size} examples ({self.passes:g} passes over "
-                f"{self.examples}) in {self.seconds:.0f} s; loss {self.losses[0]:.3f} at step 1, "
-                f"{self.losses[-1]:.3f} at step {self.steps}.")
+        return "\n".join((
+            _("Trained a rank-{rank} LoRA adapter: {trainable:,} of {total:,} parameters ({share:.2f} %).").format(
+                rank=self.rank, trainable=self.trainable, total=self.total, share=share),
+            _("{steps} steps of {batch_size} examples ({passes:g} passes over {examples}) in {seconds:.0f} s; "
+              "loss {first:.3f} at step 1, {last:.3f} at step {steps}.").format(
+                steps=self.steps, batch_size=self.batch_size, passes=self.passes, examples=self.examples,
+                seconds=self.seconds, first=self.losses[0], last=self.losses[-1])))
 
 
 def progress_line(step: int, steps: int, seconds: float, loss: float) -> str:
@@ -143,8 +148,9 @@ def progress_line(step: int, steps: int, seconds: float, loss: float) -> str:
     """
     from tqdm import tqdm
 
-    return tqdm.format_meter(step, steps, seconds, ncols=90, prefix="Training", unit="step",
-                             postfix=f"loss {loss:.3f}")
+    # Translators: "step" is the unit of the rate in the meter, as in "3.52s/step"
+    return tqdm.format_meter(step, steps, seconds, ncols=90, prefix=_("Training"), unit=_("step"),
+                             postfix=_("loss {loss:.3f}").format(loss=loss))
 
 
 @contextmanager
@@ -157,15 +163,18 @@ def _quiet_library_warnings():
 
 def _whole_number(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(f"{name} must be a whole number from {low} to {high}; got {value!r}.")
+        raise InvalidInput(_("{name} must be a whole number from {low} to {high}; got {value!r}.").format(
+            name=name, low=low, high=high, value=value))
     return value
 
 
 def _transformers_model(loaded) -> TransformersModel:
+    if isinstance(loaded, LoadedModel) and not isinstance(loaded, TransformersModel):
+        raise InvalidInput(_("Fine-tuning needs a model loaded with load_model('<catalog id>') (transformers); "
+                             "got a {backend} model.").format(backend=loaded.backend))
     if not isinstance(loaded, TransformersModel):
-        kind = f"a {loaded.backend} model" if isinstance(loaded, LoadedModel) else type(loaded).__name__
-        raise InvalidInput(f"Fine-tuning needs a model loaded with load_model('<catalog id>') (transformers); "
-                           f"got {kind}.")
+        raise InvalidInput(_("Fine-tuning needs a model loaded with load_model('<catalog id>') (transformers); "
+                             "got {kind}.").format(kind=type(loaded).__name__))
     return loaded
 
 
@@ -174,17 +183,17 @@ def check_examples(examples) -> list[dict[str, str]]:
     if hasattr(examples, "to_dict"):
         examples = examples.to_dict("records")
     if not isinstance(examples, (list, tuple)) or not examples:
-        raise InvalidInput("Give at least one training example, as a list of dicts like "
-                           "{'prompt': 'Review: ...', 'answer': 'positive'}.")
+        raise InvalidInput(_("Give at least one training example, as a list of dicts like "
+                             "{'prompt': 'Review: ...', 'answer': 'positive'}."))
     checked = []
     for number, example in enumerate(examples, start=1):
         if not isinstance(example, dict):
-            raise InvalidInput(f"Example {number} is a {type(example).__name__}, not a dict with a prompt and an "
-                               "answer.")
+            raise InvalidInput(_("Example {number} is a {kind}, not a dict with a prompt and an answer.").format(
+                number=number, kind=type(example).__name__))
         for key in ("prompt", "answer"):
             if not isinstance(example.get(key), str) or not example[key].strip():
-                raise InvalidInput(f"Example {number} needs a non-empty text as its {key!r}; got "
-                                   f"{example.get(key)!r}.")
+                raise InvalidInput(_("Example {number} needs a non-empty text as its {key!r}; got {value!r}.").format(
+                    number=number, key=key, value=example.get(key)))
         checked.append({"prompt": example["prompt"], "answer": example["answer"]})
     return checked
 
@@ -219,22 +228,23 @@ def _batches(loaded: TransformersModel, examples: list[dict[str, str]], batch_si
     for number, example in enumerate(examples, start=1):
         ids, prompt_length = example_ids(loaded, example["prompt"], example["answer"])
         if len(ids) > MAX_EXAMPLE_TOKENS:
-            raise InvalidInput(f"Example {number} is {len(ids)} tokens long; keep each example under "
-                               f"{MAX_EXAMPLE_TOKENS} tokens so that a step takes seconds on a CPU.")
+            raise InvalidInput(_("Example {number} is {tokens} tokens long; keep each example under {limit} tokens "
+                                 "so that a step takes seconds on a CPU.").format(
+                number=number, tokens=len(ids), limit=MAX_EXAMPLE_TOKENS))
         encoded.append((ids, [-100] * prompt_length + ids[prompt_length:]))
     pad = loaded.tokenizer.pad_token_id if loaded.tokenizer.pad_token_id is not None else loaded.tokenizer.eos_token_id
     shuffle, order = random.Random(seed), []
-    for _ in range(steps):
+    for _step in range(steps):
         if len(order) < batch_size:
             shuffled = list(range(len(encoded)))
             shuffle.shuffle(shuffled)
             order += shuffled
         chosen, order = [encoded[i] for i in order[:batch_size]], order[batch_size:]
-        width = max(len(ids) for ids, _ in chosen)
+        width = max(len(ids) for ids, _labels in chosen)
         yield {
-            "input_ids": torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in chosen]),
-            "attention_mask": torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids, _ in chosen]),
-            "labels": torch.tensor([labels + [-100] * (width - len(labels)) for _, labels in chosen]),
+            "input_ids": torch.tensor([ids + [pad] * (width - len(ids)) for ids, _labels in chosen]),
+            "attention_mask": torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids, _labels in chosen]),
+            "labels": torch.tensor([labels + [-100] * (width - len(labels)) for _ids, labels in chosen]),
         }
 
 
@@ -265,7 +275,8 @@ def train_lora(loaded, examples, *, rank: int = 8, steps: int = 12, learning_rat
     steps = _whole_number("steps", steps, 1, MAX_STEPS)
     batch_size = _whole_number("batch_size", batch_size, 1, 64)
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not 0 < learning_rate < 1:
-        raise InvalidInput(f"learning_rate must be a number between 0 and 1, such as 2e-3; got {learning_rate!r}.")
+        raise InvalidInput(_("learning_rate must be a number between 0 and 1, such as 2e-3; got {value!r}.").format(
+            value=learning_rate))
     examples = check_examples(examples)
     check_fits(base.entry, base.model.dtype)  # the copy below needs as much memory again as the model
 
@@ -296,12 +307,12 @@ def plot_losses(*runs: LoraRun, labels: list[str] | None = None):
 
     fig, ax = plt.subplots(figsize=(7, 3.6))
     for number, run in enumerate(runs):
-        name = labels[number] if labels else f"rank {run.rank}, {run.steps} steps"
+        name = labels[number] if labels else _("rank {rank}, {steps} steps").format(rank=run.rank, steps=run.steps)
         ax.plot(range(1, run.steps + 1), run.losses, marker="o", label=name)
     ax.set_yscale("log")
-    ax.set_xlabel("training step (one batch of examples)")
-    ax.set_ylabel("loss on the batch (log scale)")
-    ax.set_title("The loss while the adapter trains")
+    ax.set_xlabel(_("training step (one batch of examples)"))
+    ax.set_ylabel(_("loss on the batch (log scale)"))
+    ax.set_title(_("The loss while the adapter trains"))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -313,7 +324,8 @@ def plot_losses(*runs: LoraRun, labels: list[str] | None = None):
 def adapter_dir(name: str) -> Path:
     """Where ``save_adapter`` keeps an adapter: ``<course cache>/adapters/<name>/``."""
     if not isinstance(name, str) or not ADAPTER_NAME.fullmatch(name):
-        raise InvalidInput(f"An adapter name is letters, digits, '-', '_' or '.', such as 'reviews-r8'; got {name!r}.")
+        raise InvalidInput(_("An adapter name is letters, digits, '-', '_' or '.', such as 'reviews-r8'; "
+                             "got {name!r}.").format(name=name))
     return weights.cache_dir() / "adapters" / name
 
 
@@ -329,7 +341,8 @@ def save_adapter(tuned, name: str) -> Path:
     """
     target = adapter_dir(name)
     if not isinstance(tuned, TunedModel) or not hasattr(tuned.model, "peft_config"):
-        raise InvalidInput("save_adapter needs the model a training run made (run.model) or load_adapter returned.")
+        raise InvalidInput(_("save_adapter needs the model a training run made (run.model) or load_adapter "
+                             "returned."))
     for config in tuned.model.peft_config.values():
         config.base_model_name_or_path = tuned.entry.hub_id  # not a path on this machine
 
@@ -355,15 +368,20 @@ def load_adapter(name: str) -> TunedModel:
         base_id = json.loads((folder / "adapter_config.json").read_text(encoding="utf-8"))["base_model_name_or_path"]
     except (OSError, ValueError, KeyError):
         saved = sorted(p.name for p in folder.parent.glob("[!.]*")) if folder.parent.is_dir() else []
-        raise InvalidInput(f"No adapter named {name!r} in the course cache. Saved adapters: "
-                           f"{', '.join(saved) or 'none'}. Save one with save_adapter(run.model, {name!r}).") from None
+        if not saved:
+            raise InvalidInput(_("No adapter named {name!r} in the course cache. Saved adapters: none. Save one "
+                                 "with save_adapter(run.model, {name!r}).").format(name=name)) from None
+        raise InvalidInput(_("No adapter named {name!r} in the course cache. Saved adapters: {saved}. Save one "
+                             "with save_adapter(run.model, {name!r}).").format(name=name, saved=", ".join(saved))
+                           ) from None
     entry = next((e for e in load_catalog() if e.hub_id == base_id), None)
     if entry is None:
-        raise InvalidInput(f"The adapter {name!r} was made for {base_id}, which is not in the course's catalog.")
+        raise InvalidInput(_("The adapter {name!r} was made for {base_id}, which is not in the course's "
+                             "catalog.").format(name=name, base_id=base_id))
     problem = weights.entry_problem(folder, _base_fingerprint(entry))
     if problem:
-        raise CacheUnavailable(f"The saved adapter {name!r} cannot be used: {problem}. Train it again and save it "
-                               "under the same name.")
+        raise CacheUnavailable(_("The saved adapter {name!r} cannot be used: {problem}. Train it again and save "
+                                 "it under the same name.").format(name=name, problem=problem))
     start = time.perf_counter()
     base = load_model(entry.id)
     with _quiet_library_warnings():
@@ -374,6 +392,7 @@ def load_adapter(name: str) -> TunedModel:
 def merge_adapter(tuned) -> TunedModel:
     """A copy of ``tuned`` with the adapter added into the weights: a plain model again, no peft needed to run it."""
     if not isinstance(tuned, TunedModel) or not hasattr(tuned.model, "merge_and_unload"):
-        raise InvalidInput("merge_adapter needs a model with an adapter (run.model, or what load_adapter returned).")
+        raise InvalidInput(_("merge_adapter needs a model with an adapter (run.model, or what load_adapter "
+                             "returned)."))
     merged = copy.deepcopy(tuned.model).merge_and_unload()
     return TunedModel(tuned, merged, "LoRA (merged)")

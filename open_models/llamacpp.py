@@ -14,14 +14,16 @@ import time
 from .catalog import ModelEntry, offline_ids
 from .errors import BackendMissing, InvalidInput
 from .generation import LoadedModel, plain_text
+from .i18n import N_, _
 from .weights import bundled_gguf
 
-LLAMACPP_INSTALL_HINT = (
+# Kept in English here (defined at import time); show it with ``_(LLAMACPP_INSTALL_HINT)``.
+LLAMACPP_INSTALL_HINT = N_(
     "The llama.cpp runtime is not installed. Install it with:  pip install -r requirements-llamacpp.txt  "
     "(it compiles llama.cpp: about 5 minutes, once). Until then use backend='transformers'."
 )
 CONTEXT_TOKENS = 4096
-SOURCE_LLAMACPP = "bundled GGUF (llama.cpp, quantized)"
+SOURCE_LLAMACPP = N_("bundled GGUF (llama.cpp, quantized)")  # compared in code; shown as _(model.source)
 
 
 def llamacpp_available() -> bool:
@@ -47,11 +49,12 @@ class LlamaCppModel(LoadedModel):
         """Open the model's bundled GGUF (hash-checked) with llama.cpp."""
         if not entry.bundled:
             raise InvalidInput(
-                f"The llama.cpp backend runs the bundled GGUF models ({', '.join(offline_ids())}); "
-                f"{entry.id} comes from the Hub in safetensors: use backend='transformers'."
+                _("The llama.cpp backend runs the bundled GGUF models ({models}); {model} comes from the Hub "
+                  "in safetensors: use backend='transformers'.").format(
+                    models=", ".join(offline_ids()), model=entry.id)
             )
         if not llamacpp_available():
-            raise BackendMissing(LLAMACPP_INSTALL_HINT)
+            raise BackendMissing(_(LLAMACPP_INSTALL_HINT))
         from llama_cpp import Llama
 
         start = time.perf_counter()

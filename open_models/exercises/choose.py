@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..catalog import ModelEntry, get_entry, load_catalog
 from ..chooser import filter_models, scorecard_openness
+from ..i18n import N_, _
 from ..loading import bytes_needed
 from .checking import exercise
 
@@ -32,7 +33,7 @@ def _ids(answer) -> list[str]:
     return [str(item) for item in answer]
 
 
-@exercise(expects="a list of model ids, e.g. ['smollm2-135m-instruct']")
+@exercise(expects=N_("a list of model ids, e.g. ['smollm2-135m-instruct']"))
 def check_apache_chinese(answer):
     """Apache-2.0, at most 1 billion parameters, and the card names Chinese itself."""
     given = _ids(answer)
@@ -41,45 +42,52 @@ def check_apache_chinese(answer):
     for model_id in given:
         entry = get_entry(model_id)
         if entry.license != APACHE:
-            return f"{model_id} is licensed {entry.license}, not {APACHE}: look at entry.license."
+            return _("{model} is licensed {license}, not {wanted}: look at entry.license.").format(
+                model=model_id, license=entry.license, wanted=APACHE)
         if entry.params_b > MAX_PARAMS_B:
-            return f"{model_id} has {entry.params_b:g} billion parameters, more than {MAX_PARAMS_B:g}."
+            return _("{model} has {params:g} billion parameters, more than {limit:g}.").format(
+                model=model_id, params=entry.params_b, limit=MAX_PARAMS_B)
         if CHINESE not in entry.languages:
-            return (f"{model_id}'s card does not name Chinese ({', '.join(entry.languages)}); "
-                    "'multilingual' is a broad claim, not a named language.")
+            return _("{model}'s card does not name Chinese ({languages}); "
+                     "'multilingual' is a broad claim, not a named language.").format(
+                model=model_id, languages=", ".join(entry.languages))
     missing = [model_id for model_id in right if model_id not in given]
     if missing:
-        return f"{', '.join(missing)} also qualifies: filter with max_params_b and language, then by license."
+        return _("{models} also qualifies: filter with max_params_b and language, then by license.").format(
+            models=", ".join(missing))
     return None
 
 
-@exercise(expects="one model id, e.g. 'gemma-3-270m'")
+@exercise(expects=N_("one model id, e.g. 'gemma-3-270m'"))
 def check_most_open_offline(answer):
     """The model that runs offline with the highest score on the openness scorecard."""
     entry = get_entry(answer)
     offline = filter_models(offline_only=True)
     best = max(offline, key=lambda e: scorecard_openness(e) or 0.0)
     if not entry.bundled:
-        return f"{entry.id} is only on the Hugging Face Hub: tick \"runs offline only\" first."
+        return _("{model} is only on the Hugging Face Hub: tick \"runs offline only\" first.").format(model=entry.id)
     if entry.id != best.id:
-        return (f"{entry.id} scores {scorecard_openness(entry) or 0:g} / 5; another offline model still "
-                "matches at a higher openness setting.")
+        return _("{model} scores {score:g} / 5; another offline model still "
+                 "matches at a higher openness setting.").format(model=entry.id, score=scorecard_openness(entry) or 0)
     return None
 
 
-@exercise(expects="a list of model ids from the table, e.g. ['someone/some-model']")
+@exercise(expects=N_("a list of model ids from the table, e.g. ['someone/some-model']"))
 def check_transformers_finetunes(answer, table):
     """The fine-tunes in the table whose weights are for the transformers library."""
     given = _ids(answer)
     right = list(table.index[table["library"] == "transformers"])
     for model_id in given:
         if model_id not in table.index:
-            return f"{model_id} is not in the table: copy the ids from its index (the model column)."
+            return _("{model} is not in the table: copy the ids from its index (the model column).").format(
+                model=model_id)
         if model_id not in right:
-            return f"{model_id}'s library is {table.loc[model_id, 'library']!r}, not 'transformers'."
+            return _("{model}'s library is {library!r}, not 'transformers'.").format(
+                model=model_id, library=table.loc[model_id, "library"])
     missing = [model_id for model_id in right if model_id not in given]
     if missing:
-        return f"{', '.join(missing)} is for transformers too: compare the library column with 'transformers'."
+        return _("{models} is for transformers too: compare the library column with 'transformers'.").format(
+            models=", ".join(missing))
     return None
 
 
@@ -87,16 +95,19 @@ def brief_problems(entry: ModelEntry) -> list[str]:
     """Why ``entry`` does not fit the brief (an empty list when it does)."""
     problems = []
     if BRIEF_TASK not in entry.tasks:
-        problems.append(f"it is not made for chat (tasks: {', '.join(entry.tasks)})")
+        problems.append(_("it is not made for chat (tasks: {tasks})").format(tasks=", ".join(entry.tasks)))
     if CHINESE not in entry.languages:
         named = ", ".join(entry.languages)
-        problems.append(f"its card does not name Chinese ({named})" if named != "multilingual" else
-                        "its card claims many languages for the family but does not name Chinese")
+        problems.append(_("its card does not name Chinese ({languages})").format(languages=named)
+                        if named != "multilingual" else
+                        _("its card claims many languages for the family but does not name Chinese"))
     if entry.license_type != BRIEF_LICENSE_TYPE:
-        problems.append(f"its licence ({entry.license}) is not OSI-approved: its terms restrict some uses")
+        problems.append(_("its licence ({license}) is not OSI-approved: its terms restrict some uses").format(
+            license=entry.license))
     needed_gb = bytes_needed(entry) / 1e9
     if needed_gb > BRIEF_MEMORY_GB:
-        problems.append(f"it needs about {needed_gb:.1f} GB to load, more than {BRIEF_MEMORY_GB:g} GB")
+        problems.append(_("it needs about {needed:.1f} GB to load, more than {limit:g} GB").format(
+            needed=needed_gb, limit=BRIEF_MEMORY_GB))
     return problems
 
 
@@ -105,11 +116,12 @@ def brief_fits() -> list[str]:
     return [entry.id for entry in load_catalog() if not brief_problems(entry)]
 
 
-@exercise(expects="one model id, e.g. 'gemma-3-270m'")
+@exercise(expects=N_("one model id, e.g. 'gemma-3-270m'"))
 def check_brief_pick(answer):
     """A chat model for Chinese customers, under an OSI-approved licence, in 8 GB of free memory."""
     entry = get_entry(answer)
     problems = brief_problems(entry)
     if problems:
-        return f"{entry.id} does not fit: " + "; ".join(problems) + "."
+        # Translators: {problems} is a list of reasons ("it is not made for chat ...") joined by the "; " message.
+        return _("{model} does not fit: {problems}.").format(model=entry.id, problems=_("; ").join(problems))
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..errors import InvalidInput
 from ..evaluate import EvalResult, Task, load_tasks, numbers_in, score_answer
+from ..i18n import N_, _
 from .checking import exercise
 
 # Exercise 1: four replies to the course's "spider-legs" task, scored with its own method.
@@ -35,14 +36,14 @@ def why_score(reply: str, task: Task) -> str:
     """A short clause saying how the task's method read a reply."""
     if task.method == "number":
         new = [n for n in numbers_in(reply) if n not in set(numbers_in(task.prompt))] or numbers_in(reply)
-        return f"its first number not in the question is {new[0]:g}" if new else "no number"
+        return _("its first number not in the question is {number:g}").format(number=new[0]) if new else _("no number")
     if task.method == "contains":
         found = [ref for ref in task.answers if score_answer(reply, Task("", "", "", (ref,)))]
-        return f"it contains {found[0]!r}" if found else "no answer in it"
-    return "it is exactly an answer" if score_answer(reply, task) else "not the bare answer"
+        return _("it contains {answer!r}").format(answer=found[0]) if found else _("no answer in it")
+    return _("it is exactly an answer") if score_answer(reply, task) else _("not the bare answer")
 
 
-@exercise(expects="four scores, each 0 or 1, e.g. [1, 0, 0, 1]")
+@exercise(expects=N_("four scores, each 0 or 1, e.g. [1, 0, 0, 1]"))
 def check_spider_scores(predicted):
     """Predict the score of each of SPIDER_REPLIES for the task 'spider-legs'."""
     predicted = list(predicted)
@@ -52,11 +53,12 @@ def check_spider_scores(predicted):
     for number, (reply, guess) in enumerate(zip(SPIDER_REPLIES, predicted, strict=True), start=1):
         actual = score_answer(reply, task)
         if guess != actual:
-            return f"reply {number} scores {actual}: {why_score(reply, task)}."
+            return _("reply {number} scores {score}: {why}.").format(number=number, score=actual,
+                                                                     why=why_score(reply, task))
     return None
 
 
-@exercise(expects="a task made with add_task(...)")
+@exercise(expects=N_("a task made with add_task(...)"))
 def check_chicken_task(task):
     """The learner's task for 'How many legs does a chicken have?' must score every right reply 1, every wrong 0."""
     if isinstance(task, list) and task:
@@ -64,42 +66,47 @@ def check_chicken_task(task):
     if not isinstance(task, Task):
         raise TypeError("not a Task")
     if "chicken" not in task.prompt.lower():
-        return "the question should be the one in the exercise: 'How many legs does a chicken have?'."
+        return _("the question should be the one in the exercise: 'How many legs does a chicken have?'.")
     for reply in CHICKEN_RIGHT:
         if not score_answer(reply, task):
-            return f"with {task.method!r}, {reply!r} scores 0 ({why_score(reply, task)}) but is right."
+            return _("with {method!r}, {reply!r} scores 0 ({why}) but is right.").format(
+                method=task.method, reply=reply, why=why_score(reply, task))
     for reply in CHICKEN_WRONG:
         if score_answer(reply, task):
-            return f"with {task.method!r}, {reply!r} scores 1 ({why_score(reply, task)}) but is wrong."
+            return _("with {method!r}, {reply!r} scores 1 ({why}) but is wrong.").format(
+                method=task.method, reply=reply, why=why_score(reply, task))
     return None
 
 
-@exercise(expects="an evaluate(...) result")
+@exercise(expects=N_("an evaluate(...) result"))
 def check_own_items(own_result):
     """At least two models, at least two items each, all in one category of the learner's own."""
     if not isinstance(own_result, EvalResult):
         raise TypeError("not an EvalResult")
     if len(own_result.models) < 2:
-        return f"evaluate both models (got {own_result.models or 'none'}): evaluate([smol, gemma], food)."
+        return _("evaluate both models (got {models}): evaluate([smol, gemma], food).").format(
+            models=own_result.models or _("none"))
     course = {task.category for task in load_tasks()}
     if set(own_result.categories) & course:
-        return (f"evaluate only your own items; these results include the course's category "
-                f"{sorted(set(own_result.categories) & course)[0]!r}.")
+        return _("evaluate only your own items; these results include the course's category {category!r}.").format(
+            category=sorted(set(own_result.categories) & course)[0])
     if len(own_result.categories) != 1:
-        return f"put both items in one category of your own; found {own_result.categories}."
+        return _("put both items in one category of your own; found {categories}.").format(
+            categories=own_result.categories)
     for model in own_result.models:
         asked = sum(item.model == model for item in own_result.items)
         if asked < 2:
-            return f"{model} answered {asked} item: add at least two with add_task."
+            return _("{model} answered {asked} item: add at least two with add_task.").format(model=model, asked=asked)
     return None
 
 
 def category_scores(result: EvalResult, category: str) -> dict[str, tuple[int, int]]:
     """model -> (right, asked) in one category of an evaluation."""
     if not isinstance(result, EvalResult):
-        raise InvalidInput("Pass your evaluation too: check_pick_for_brief(pick, result).")
+        raise InvalidInput(_("Pass your evaluation too: check_pick_for_brief(pick, result)."))
     if category not in result.categories:
-        raise InvalidInput(f"Your evaluation has no {category!r} tasks: evaluate both models on them first.")
+        raise InvalidInput(_("Your evaluation has no {category!r} tasks: evaluate both models on them first.").format(
+            category=category))
     scores = {}
     for model in result.models:
         marks = [item.correct for item in result.items if item.model == model and item.task.category == category]
@@ -107,7 +114,7 @@ def category_scores(result: EvalResult, category: str) -> dict[str, tuple[int, i
     return scores
 
 
-@exercise(expects="a model's label, e.g. 'gemma-3-270m', or None")
+@exercise(expects=N_("a model's label, e.g. 'gemma-3-270m', or None"))
 def check_pick_for_brief(choice, result):
     """The brief needs opposites: any model with the best measured score there is right; None only if all are poor."""
     scores = category_scores(result, BRIEF_CATEGORY)
@@ -115,13 +122,14 @@ def check_pick_for_brief(choice, result):
     measured = ", ".join(f"{model} {right}/{asked}" for model, (right, asked) in scores.items())
     if choice is None:
         if best > 0.5:
-            return f"on {BRIEF_CATEGORY}: {measured}. One model does well: pick it."
+            return _("on {category}: {measured}. One model does well: pick it.").format(
+                category=BRIEF_CATEGORY, measured=measured)
         return None
     if not isinstance(choice, str):
         raise TypeError("not a label")
     if choice not in scores:
-        return f"choose one of the models you evaluated: {', '.join(scores)}."
+        return _("choose one of the models you evaluated: {models}.").format(models=", ".join(scores))
     right, asked = scores[choice]
     if right / asked < best:
-        return f"on {BRIEF_CATEGORY}, which the brief needs: {measured}."
+        return _("on {category}, which the brief needs: {measured}.").format(category=BRIEF_CATEGORY, measured=measured)
     return None

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from ..cost import Machine, Price, blended_price, break_even_usd_per_hour, load_machines, load_prices
+from ..i18n import N_, _
 from .checking import exercise
 
 BURSTABLE = "t3.medium"  # exercise 3: the burstable machine in machines.csv
@@ -28,9 +29,9 @@ class Workload:
 
 
 WORKLOADS = (
-    Workload("faq-bot", "answers questions about a public website", 2_000_000, True),
-    Workload("clinic-notes", "summarises patient notes that must stay on the clinic's servers", 300_000, False),
-    Workload("web-archive", "labels public web pages in a nightly batch", 500_000_000, True),
+    Workload("faq-bot", N_("answers questions about a public website"), 2_000_000, True),
+    Workload("clinic-notes", N_("summarises patient notes that must stay on the clinic's servers"), 300_000, False),
+    Workload("web-archive", N_("labels public web pages in a nightly batch"), 500_000_000, True),
 )
 
 
@@ -72,63 +73,67 @@ def defensible(workload: Workload) -> set[str]:
     return {"api"} if api < machine else {"api", "self-host"}
 
 
-@exercise(expects="a model's label from the price list, e.g. 'GPT-4o (OpenAI)'")
+@exercise(expects=N_("a model's label from the price list, e.g. 'GPT-4o (OpenAI)'"))
 def check_cheapest_one_to_one(answer):
     """The cheapest row of prices.csv when input and output tokens are mixed 1:1."""
     prices = load_prices()
     chosen = price_row(answer, prices)
     best = min(prices, key=one_to_one)
     if one_to_one(chosen) > one_to_one(best):
-        return (f"{chosen.label} costs {one_to_one(chosen):.3f} USD at 1:1; one model costs less. "
-                "Compute (input + output) / 2 for every row.")
+        return _("{model} costs {price:.3f} USD at 1:1; one model costs less. "
+                 "Compute (input + output) / 2 for every row.").format(model=chosen.label, price=one_to_one(chosen))
     return None
 
 
-@exercise(expects="a price in USD per hour, e.g. 0.05")
+@exercise(expects=N_("a price in USD per hour, e.g. 0.05"))
 def check_break_even(answer, tokens_per_second):
     """The hourly machine price at which self-hosting at tokens_per_second matches the cheapest output price."""
     answer = float(answer)
     cheapest = min(load_prices(), key=lambda p: p.output_usd_per_mtok)
     expected = break_even_usd_per_hour(cheapest.output_usd_per_mtok, tokens_per_second)
     if math.isclose(answer, break_even_usd_per_hour(cheapest.blended, tokens_per_second), rel_tol=0.01):
-        return "that is the break-even for the blended price; the exercise asks about the output price."
+        return _("that is the break-even for the blended price; the exercise asks about the output price.")
     if not math.isclose(answer, expected, rel_tol=0.01):
-        return (f"at {answer:g} USD per hour, self-hosting costs "
-                f"{answer / (tokens_per_second * 3600) * 1e6:.3f} USD per million tokens, not "
-                f"{cheapest.output_usd_per_mtok:g} ({cheapest.label}'s output price).")
+        return _("at {hourly:g} USD per hour, self-hosting costs {per_million:.3f} USD per million tokens, not "
+                 "{output_price:g} ({model}'s output price).").format(
+            hourly=answer, per_million=answer / (tokens_per_second * 3600) * 1e6,
+            output_price=cheapest.output_usd_per_mtok, model=cheapest.label)
     return None
 
 
-@exercise(expects="a price in USD per hour, e.g. 0.05")
+@exercise(expects=N_("a price in USD per hour, e.g. 0.05"))
 def check_full_load_price(answer):
     """What the burstable t3.medium costs per hour with both vCPUs busy all the time."""
     answer = float(answer)
     machine = next(m for m in load_machines() if BURSTABLE in m.machine)
     if math.isclose(answer, machine.usd_per_hour, rel_tol=0.001):
-        return ("that is the list price, which covers only the baseline share of each vCPU; "
-                "add what the use above it costs.")
+        return _("that is the list price, which covers only the baseline share of each vCPU; "
+                 "add what the use above it costs.")
     if not math.isclose(answer, machine.full_load_usd_per_hour, rel_tol=0.01):
-        return ("add to the hourly price: vCPUs x (1 - baseline_per_vcpu) x surplus_usd_per_vcpu_hour "
-                f"(here {machine.vcpus} x (1 - {machine.baseline_per_vcpu:g}) x {machine.surplus_usd_per_vcpu_hour:g}).")
+        return _("add to the hourly price: vCPUs x (1 - baseline_per_vcpu) x surplus_usd_per_vcpu_hour "
+                 "(here {vcpus} x (1 - {baseline:g}) x {surplus:g}).").format(
+            vcpus=machine.vcpus, baseline=machine.baseline_per_vcpu, surplus=machine.surplus_usd_per_vcpu_hour)
     return None
 
 
-@exercise(expects="a dict like {'faq-bot': 'api', 'clinic-notes': 'self-host', 'web-archive': 'api'}")
+@exercise(expects=N_("a dict like {'faq-bot': 'api', 'clinic-notes': 'self-host', 'web-archive': 'api'}"))
 def check_deployment(answer):
     """For each of WORKLOADS, 'api' or 'self-host': every defensible choice passes."""
     choices = {str(name).strip(): str(choice).strip().lower() for name, choice in answer.items()}
     missing = [w.name for w in WORKLOADS if w.name not in choices]
     if missing:
-        return f"choose for every workload; missing: {', '.join(missing)}."
+        return _("choose for every workload; missing: {workloads}.").format(workloads=", ".join(missing))
     for workload in WORKLOADS:
         choice = choices[workload.name]
         if choice not in CHOICES:
-            return f"{workload.name}: choose 'api' or 'self-host', not {choice!r}."
+            return _("{workload}: choose 'api' or 'self-host', not {choice!r}.").format(workload=workload.name, choice=choice)
         if choice in defensible(workload):
             continue
         if not workload.data_may_leave:
-            return f"{workload.name}: its data may not leave the house, so no API price can make 'api' right."
+            return _("{workload}: its data may not leave the house, so no API price can make 'api' right.").format(
+                workload=workload.name)
         api, machine = daily_costs(workload)
-        return (f"{workload.name}: the API costs about {api:.2f} USD a day; even the cheapest machine costs "
-                f"{machine:.2f} USD a day, and nothing in it needs to stay in-house.")
+        return _("{workload}: the API costs about {api:.2f} USD a day; even the cheapest machine costs "
+                 "{machine:.2f} USD a day, and nothing in it needs to stay in-house.").format(
+            workload=workload.name, api=api, machine=machine)
     return None
