@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .catalog import read_rows
 from .errors import InvalidInput
 from .generation import generate
+from .i18n import N_, _
 
 # Artificial Analysis blends input and output prices 3:1 (https://artificialanalysis.ai/methodology).
 INPUT_WEIGHT, OUTPUT_WEIGHT = 3, 1
@@ -73,10 +74,11 @@ def _positive(value, name: str, allow_zero: bool = False) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name} must be a number, not {value!r}.") from None
+        raise InvalidInput(_("{name} must be a number, not {value!r}.").format(name=_(name), value=value)) from None
     if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        need = "zero or more" if allow_zero else "greater than zero"
-        raise InvalidInput(f"{name} must be {need}; got {value!r}.")
+        message = (_("{name} must be zero or more; got {value!r}.") if allow_zero else
+                   _("{name} must be greater than zero; got {value!r}."))
+        raise InvalidInput(message.format(name=_(name), value=value))
     return number
 
 
@@ -88,21 +90,21 @@ def blended_price(input_usd_per_mtok: float, output_usd_per_mtok: float,
     w_in = _positive(input_weight, "input_weight", allow_zero=True)
     w_out = _positive(output_weight, "output_weight", allow_zero=True)
     if w_in + w_out == 0:
-        raise InvalidInput("input_weight and output_weight cannot both be zero: use e.g. 3 and 1.")
+        raise InvalidInput(_("input_weight and output_weight cannot both be zero: use e.g. 3 and 1."))
     return (w_in * price_in + w_out * price_out) / (w_in + w_out)
 
 
 def self_host_cost_per_mtok(usd_per_hour: float, tokens_per_second: float) -> float:
     """USD per million generated tokens for a machine rented at ``usd_per_hour`` producing ``tokens_per_second``."""
-    hourly = _positive(usd_per_hour, "usd_per_hour (the machine's hourly price)")
-    speed = _positive(tokens_per_second, "tokens_per_second (measure it with measure_throughput)")
+    hourly = _positive(usd_per_hour, N_("usd_per_hour (the machine's hourly price)"))
+    speed = _positive(tokens_per_second, N_("tokens_per_second (measure it with measure_throughput)"))
     return hourly / (speed * 3600) * 1e6
 
 
 def break_even_usd_per_hour(api_usd_per_mtok: float, tokens_per_second: float) -> float:
     """The hourly machine price at which self-hosting costs the same per token as ``api_usd_per_mtok``."""
     price = _positive(api_usd_per_mtok, "api_usd_per_mtok")
-    speed = _positive(tokens_per_second, "tokens_per_second (measure it with measure_throughput)")
+    speed = _positive(tokens_per_second, N_("tokens_per_second (measure it with measure_throughput)"))
     return price * speed * 3600 / 1e6
 
 
@@ -149,7 +151,7 @@ def load_machines() -> tuple[Machine, ...]:
 def measure_throughput(loaded, prompts, max_new_tokens: int = 64) -> tuple[int, float]:
     """Generate greedily for each prompt; return (new tokens, seconds) summed over all prompts."""
     if isinstance(prompts, str) or not prompts:
-        raise InvalidInput("prompts must be a non-empty list of strings, e.g. ['Name three fruits.'].")
+        raise InvalidInput(_("prompts must be a non-empty list of strings, e.g. ['Name three fruits.']."))
     tokens, seconds = 0, 0.0
     for prompt in prompts:
         reply = generate(loaded, prompt, max_new_tokens=max_new_tokens)
@@ -179,15 +181,15 @@ def plot_prices(prices, self_host: tuple[str, float] | None = None):
     bars.sort(key=lambda bar: bar[1])
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(bars) + 1.2))
     ax.barh([b[0] for b in bars], [b[1] for b in bars], color=[b[2] for b in bars])
-    for y, (_, value, _) in enumerate(bars):
+    for y, (_name, value, _color) in enumerate(bars):  # not _: that is the translation function
         ax.text(value * 1.05, y, f"${value:.3g}", va="center", fontsize=8)
     ax.set_xscale("log")
     ax.set_xlim(right=max(b[1] for b in bars) * 2)  # room for the value written after the longest bar
     _dollar_axis(ax)
-    ax.set_xlabel("USD per million tokens, blended 3:1 input:output (log scale)")
-    legend = [("tab:blue", "proprietary API"), ("tab:green", "open weights, hosted API")]
+    ax.set_xlabel(_("USD per million tokens, blended 3:1 input:output (log scale)"))
+    legend = [("tab:blue", _("proprietary API")), ("tab:green", _("open weights, hosted API"))]
     if self_host is not None:
-        legend.append(("tab:orange", "self-hosted (measured here)"))
+        legend.append(("tab:orange", _("self-hosted (measured here)")))
     ax.legend([plt.Rectangle((0, 0), 1, 1, color=c) for c, _ in legend], [name for _, name in legend],
               loc="lower right", fontsize=8)
     fig.tight_layout()
@@ -209,8 +211,9 @@ def plot_quality_vs_price(prices, self_host: tuple[str, float] | None = None):
     ax.margins(x=0.25, y=0.2)
     if self_host is not None:
         ax.axvline(self_host[1], color="tab:orange", linestyle="--")
-        ax.text(self_host[1], 0.02, f" {self_host[0]}\n (no comparable score)", transform=ax.get_xaxis_transform(),
-                color="tab:orange", fontsize=8, va="bottom")
+        # Translators: a vertical line's label: the self-hosted model's name, then why it has no point.
+        ax.text(self_host[1], 0.02, _(" {label}\n (no comparable score)").format(label=self_host[0]),
+                transform=ax.get_xaxis_transform(), color="tab:orange", fontsize=8, va="bottom")
     middle = math.sqrt(math.prod(ax.get_xlim()))  # labels of points right of the middle go on their left
     labels = [ax.annotate(p.label, (p.blended, p.quality), textcoords="offset points",
                           xytext=(-7, 0) if p.blended > middle else (7, 0),
@@ -218,10 +221,12 @@ def plot_quality_vs_price(prices, self_host: tuple[str, float] | None = None):
                           arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.6})
               for p in scored]
     _dollar_axis(ax)
-    ax.set_xlabel("USD per million tokens, blended 3:1 (log scale)")
+    ax.set_xlabel(_("USD per million tokens, blended 3:1 (log scale)"))
     names = {p.quality_metric.split(",")[0] for p in scored}
-    ax.set_ylabel(f"{names.pop()} score, as each developer reports it" if len(names) == 1 else "quality score")
-    legend = [("tab:blue", "proprietary API"), ("tab:green", "open weights, hosted API")]
+    # Translators: {benchmark} is a benchmark's name, such as MMLU.
+    ax.set_ylabel(_("{benchmark} score, as each developer reports it").format(benchmark=names.pop())
+                  if len(names) == 1 else _("quality score"))
+    legend = [("tab:blue", _("proprietary API")), ("tab:green", _("open weights, hosted API"))]
     ax.legend([plt.Line2D([], [], marker="o", linestyle="", color=c) for c, _ in legend], [n for _, n in legend],
               loc="lower right", fontsize=8)
     fig.tight_layout()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from .catalog import get_entry, read_rows
 from .errors import CourseError, HubUnavailable, InvalidInput
 from .generation import LoadedModel, generate
+from .i18n import N_, _
 from .loading import load_model
 
 METHODS = ("contains", "exact", "number")
@@ -34,16 +35,18 @@ FEW_SHOT = (
 # --- the same prompts through several models ---------------------------------------------------
 
 def _first_sentence(message: str) -> str:
-    return message.split(". ")[0].rstrip(".")
+    return message.split(". ")[0].split("。")[0].rstrip(".")
 
 
 def skip_reason(model_id: str, error: Exception) -> str:
     """A short reason for the table; the full message is the error's own."""
     if isinstance(error, HubUnavailable):
-        return f"only on the Hub ({get_entry(model_id).hub_id}), which is switched off or unreachable here"
+        return _("only on the Hub ({hub_id}), which is switched off or unreachable here").format(
+            hub_id=get_entry(model_id).hub_id)
     if isinstance(error, CourseError):
         return _first_sentence(str(error))
-    return f"could not load ({type(error).__name__}: {_first_sentence(str(error))[:120]})"
+    return _("could not load ({error_type}: {message})").format(
+        error_type=type(error).__name__, message=_first_sentence(str(error))[:120])
 
 
 def check_models(models) -> list:
@@ -51,16 +54,17 @@ def check_models(models) -> list:
     if isinstance(models, (str, LoadedModel)):
         models = [models]
     if not isinstance(models, (list, tuple)) or not models:
-        raise InvalidInput(
+        raise InvalidInput(_(
             "Give at least one model: a list of catalog ids such as ['smollm2-135m-instruct', 'gemma-3-270m'] "
             "or of models from load_model()."
-        )
+        ))
     for model in models:
         if isinstance(model, str):
             get_entry(model.strip())  # UnknownModelError, with the closest id, for a typo
         elif not isinstance(model, LoadedModel):
             raise InvalidInput(
-                f"Each model must be a catalog id (a string) or a model from load_model(), not {type(model).__name__}."
+                _("Each model must be a catalog id (a string) or a model from load_model(), not {kind}.").format(
+                    kind=type(model).__name__)
             )
     return list(models)
 
@@ -87,10 +91,10 @@ def check_prompts(prompts) -> list[str]:
     if isinstance(prompts, str):
         prompts = [prompts]
     if not isinstance(prompts, (list, tuple)) or not prompts:
-        raise InvalidInput("Give at least one prompt, as a list of strings: ['What is the capital of France?'].")
+        raise InvalidInput(_("Give at least one prompt, as a list of strings: ['What is the capital of France?']."))
     for prompt in prompts:
         if not isinstance(prompt, str) or not prompt.strip():
-            raise InvalidInput(f"Each prompt must be a non-empty string; got {prompt!r}.")
+            raise InvalidInput(_("Each prompt must be a non-empty string; got {prompt!r}.").format(prompt=prompt))
     return list(prompts)
 
 
@@ -106,8 +110,8 @@ def compare(models, prompts, *, max_new_tokens: int = 24, allow_hub: bool = True
     rows = []
     for prompt in prompts:
         for model_id, loaded, reason in ready:
-            row = {"prompt": prompt, "model": model_id, "answer": "", "new_tokens": 0,
-                   "seconds": 0.0, "tokens_per_second": 0.0, "skipped": reason}
+            row = {N_("prompt"): prompt, N_("model"): model_id, N_("answer"): "", N_("new_tokens"): 0,
+                   N_("seconds"): 0.0, N_("tokens_per_second"): 0.0, N_("skipped"): reason}
             if loaded is not None:
                 reply = generate(loaded, prompt, max_new_tokens=max_new_tokens)
                 row.update(answer=reply.text, new_tokens=reply.new_tokens, seconds=reply.seconds,
@@ -130,6 +134,10 @@ class Task:
     source: str = ""
 
 
+# Task's fields are the headers of a task table (pd.DataFrame(tasks)); the data keeps the English names
+# and translated_frame shows them in the learner's language. ("id" stays as it is.)
+TASK_COLUMNS = (N_("category"), N_("prompt"), N_("answers"), N_("method"), N_("source"))
+
 def load_tasks() -> list[Task]:
     """The course's task set (data/eval/tasks.csv); ``answers`` are separated by ";" there."""
     return [
@@ -143,21 +151,24 @@ def add_task(tasks: list[Task], prompt: str, answers, category: str = "mine", *,
              method: str = "contains", task_id: str | None = None) -> list[Task]:
     """A new list: ``tasks`` plus your own item. ``answers``: one string or a list of acceptable ones."""
     if not isinstance(prompt, str) or not prompt.strip():
-        raise InvalidInput("The prompt is empty: write the question the models should answer.")
+        raise InvalidInput(_("The prompt is empty: write the question the models should answer."))
     if isinstance(answers, str):
         answers = [answers]
     answers = tuple(a.strip() for a in answers if isinstance(a, str) and a.strip())
     if not answers:
-        raise InvalidInput("Give at least one reference answer, e.g. answers=['Paris'] or answers=['8', 'eight'].")
+        raise InvalidInput(_("Give at least one reference answer, e.g. answers=['Paris'] or answers=['8', 'eight']."))
     if method not in METHODS:
-        raise InvalidInput(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
+        raise InvalidInput(_("method must be one of {methods}; got {method!r}.").format(
+            methods=", ".join(METHODS), method=method))
     if method == "number" and any(parse_number(a) is None for a in answers):
-        raise InvalidInput(f"With method='number' every answer must be a number such as '42'; got {list(answers)}.")
+        raise InvalidInput(_("With method='number' every answer must be a number such as '42'; got {answers}.").format(
+            answers=list(answers)))
     if not isinstance(category, str) or not category.strip():
-        raise InvalidInput("category must be a non-empty word such as 'mine'.")
+        raise InvalidInput(_("category must be a non-empty word such as 'mine'."))
     task_id = task_id or f"{category.strip()}-{len(tasks) + 1}"
     if any(t.id == task_id for t in tasks):
-        raise InvalidInput(f"There is already a task with id {task_id!r}; pass another task_id.")
+        raise InvalidInput(_("There is already a task with id {task_id!r}; pass another task_id.").format(
+            task_id=task_id))
     return [*tasks, Task(task_id, category.strip(), prompt.strip(), answers, method)]
 
 
@@ -227,7 +238,8 @@ def score_answer(answer: str, task: Task) -> int:
         in_question = set(numbers_in(task.prompt))
         candidates = [n for n in found if n not in in_question] or found
         return int(bool(candidates) and candidates[0] in {parse_number(ref) for ref in task.answers})
-    raise InvalidInput(f"Unknown scoring method {task.method!r}; use one of {', '.join(METHODS)}.")
+    raise InvalidInput(_("Unknown scoring method {method!r}; use one of {methods}.").format(
+        method=task.method, methods=", ".join(METHODS)))
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -249,6 +261,9 @@ class ItemResult:
     task: Task
     answer: str  # the first line of the model's reply: what was scored
     correct: int
+
+
+ITEM_COLUMNS = (N_("model"), N_("task"), N_("answer"), N_("correct"))  # headers of pd.DataFrame(result.items)
 
 
 @dataclass
@@ -294,14 +309,14 @@ class EvalResult:
 
         rows = {}
         for model in self.models:
-            marks = {"overall": [i.correct for i in self.items if i.model == model]}
+            marks = {N_("overall"): [i.correct for i in self.items if i.model == model]}
             for category in self.categories:
                 marks[category] = [i.correct for i in self.items if i.model == model and i.task.category == category]
             rows[model] = {column: f"{sum(m)}/{len(m)}" for column, m in marks.items()}
         for model, reason in self.skipped.items():
-            rows[model] = {"skipped": reason}
+            rows[model] = {N_("skipped"): reason}
         table = pd.DataFrame.from_dict(rows, orient="index").fillna("")
-        table.index.name = "model"
+        table.index.name = N_("model")
         return table
 
     def answers_table(self, category: str | None = None):
@@ -312,13 +327,14 @@ class EvalResult:
         import pandas as pd
 
         if category is not None and category not in self.categories:
-            raise InvalidInput(f"No category {category!r} in these results; choose one of {', '.join(self.categories)}.")
+            raise InvalidInput(_("No category {category!r} in these results; choose one of {categories}.").format(
+                category=category, categories=", ".join(self.categories)))
         items = [i for i in self.items if category is None or i.task.category == category]
         table = pd.DataFrame({
             model: {i.task.id: ("✓ " if i.correct else "✗ ") + i.answer for i in items if i.model == model}
             for model in self.models
         })
-        table.index.name = "task"
+        table.index.name = N_("task")
         return table
 
 
@@ -332,7 +348,7 @@ def evaluate(models, tasks: list[Task] | None = None, *, max_new_tokens: int = 1
     """Ask every model every task (greedy, few-shot) and score the first line of each answer."""
     tasks = load_tasks() if tasks is None else list(tasks)
     if not tasks or not all(isinstance(t, Task) for t in tasks):
-        raise InvalidInput("tasks must be a non-empty list of Task items: load_tasks(), plus add_task(...) for yours.")
+        raise InvalidInput(_("tasks must be a non-empty list of Task items: load_tasks(), plus add_task(...) for yours."))
     result = EvalResult()
     for model_id, loaded, reason in load_models(models, allow_hub=allow_hub):
         if loaded is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .catalog import ModelEntry
 from .errors import InvalidInput
+from .i18n import N_, _
 
 MAX_NEW_TOKENS_LIMIT = 2048
 MAX_PROMPT_CHARS = 20_000
@@ -46,7 +47,8 @@ class LoadedModel:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.label!r}, source={self.source!r}, load {self.load_seconds:.1f} s)"
+        return _("{kind}({label!r}, source={source!r}, load {seconds:.1f} s)").format(
+            kind=type(self).__name__, label=self.label, source=self.source, seconds=self.load_seconds)
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,10 @@ class Generation:
         return self.new_tokens / self.seconds if self.seconds > 0 else 0.0
 
     def stats(self) -> str:
-        return (
-            f"{self.model_id}: {self.prompt_tokens} prompt tokens, {self.new_tokens} new tokens "
-            f"in {self.seconds:.2f} s ({self.tokens_per_second:.1f} tokens/s)"
-        )
+        return _("{model}: {prompt_tokens} prompt tokens, {new_tokens} new tokens in {seconds:.2f} s "
+                 "({rate:.1f} tokens/s)").format(model=self.model_id, prompt_tokens=self.prompt_tokens,
+                                                 new_tokens=self.new_tokens, seconds=self.seconds,
+                                                 rate=self.tokens_per_second)
 
     def __str__(self) -> str:
         return self.text
@@ -80,24 +82,22 @@ def as_messages(prompt, system: str | None = None) -> list[dict[str, str]]:
     elif isinstance(prompt, (list, tuple)) and all(isinstance(m, dict) for m in prompt):
         messages = [dict(m) for m in prompt]
     else:
-        raise InvalidInput(
-            "prompt must be a string or a list of messages like "
-            "[{'role': 'user', 'content': 'Hello'}], not " + type(prompt).__name__ + "."
-        )
+        raise InvalidInput(_("prompt must be a string or a list of messages like "
+                             "[{{'role': 'user', 'content': 'Hello'}}], not {kind}.").format(kind=type(prompt).__name__))
     if system is not None:
         if not isinstance(system, str):
-            raise InvalidInput(f"system must be a string such as 'Answer briefly.', not {type(system).__name__}.")
+            raise InvalidInput(_("system must be a string such as 'Answer briefly.', not {kind}.").format(
+                kind=type(system).__name__))
         messages.insert(0, {"role": "system", "content": system})
     for message in messages:
         if message.get("role") not in {"system", "user", "assistant"} or not isinstance(message.get("content"), str):
-            raise InvalidInput(f"Each message needs a role (system, user or assistant) and a text content; got {message!r}.")
+            raise InvalidInput(_("Each message needs a role (system, user or assistant) and a text content; "
+                                 "got {message!r}.").format(message=message))
     if not any(m["role"] == "user" and m["content"].strip() for m in messages):
-        raise InvalidInput("The prompt is empty: write a question or an instruction for the model.")
+        raise InvalidInput(_("The prompt is empty: write a question or an instruction for the model."))
     if sum(len(m["content"]) for m in messages) > MAX_PROMPT_CHARS:
-        raise InvalidInput(
-            f"The prompt is longer than {MAX_PROMPT_CHARS:,} characters; these small models read a few "
-            "thousand tokens at most. Shorten it."
-        )
+        raise InvalidInput(_("The prompt is longer than {limit:,} characters; these small models read a few "
+                             "thousand tokens at most. Shorten it.").format(limit=MAX_PROMPT_CHARS))
     return messages
 
 
@@ -111,13 +111,14 @@ def check_stop(stop) -> list[str]:
     if stop is None:
         return []
     if isinstance(stop, str) or not isinstance(stop, (list, tuple)) or not all(isinstance(s, str) and s for s in stop):
-        raise InvalidInput(f"stop must be a list of non-empty strings such as ['\\n']; got {stop!r}.")
+        raise InvalidInput(_("stop must be a list of non-empty strings such as ['\\n']; got {stop!r}.").format(stop=stop))
     return list(stop)
 
 
 def check_max_new_tokens(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_NEW_TOKENS_LIMIT:
-        raise InvalidInput(f"max_new_tokens must be a whole number from 1 to {MAX_NEW_TOKENS_LIMIT}; got {value!r}.")
+        raise InvalidInput(_("max_new_tokens must be a whole number from 1 to {limit}; got {value!r}.").format(
+            limit=MAX_NEW_TOKENS_LIMIT, value=value))
     return value
 
 
@@ -128,7 +129,7 @@ def generate(loaded: LoadedModel, prompt, *, max_new_tokens: int = 64, system: s
     ``stop``: strings that end the answer early (e.g. ``["\\n"]`` for one line); the text keeps them.
     """
     if not isinstance(loaded, LoadedModel):
-        raise InvalidInput("generate() needs a model from load_model('<catalog id>') as its first argument.")
+        raise InvalidInput(_("generate() needs a model from load_model('<catalog id>') as its first argument."))
     max_new_tokens = check_max_new_tokens(max_new_tokens)
     messages = as_messages(prompt, system)
     stop = check_stop(stop)
@@ -148,16 +149,18 @@ def next_token_odds(loaded: LoadedModel, text: str, *, temperature: float = 1.0,
     import torch
 
     if getattr(loaded, "backend", None) != "transformers":
-        raise InvalidInput("next_token_odds() needs a model from load_model('<catalog id>') with the default backend.")
+        raise InvalidInput(_("next_token_odds() needs a model from load_model('<catalog id>') with the default "
+                             "backend."))
     if not isinstance(text, str) or not text.strip():
-        raise InvalidInput("text must be the start of a sentence, such as 'The three primary colours are'.")
+        raise InvalidInput(_("text must be the start of a sentence, such as 'The three primary colours are'."))
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
-        raise InvalidInput(f"temperature must be a number above 0, such as 0.7; got {temperature!r}.")
+        raise InvalidInput(_("temperature must be a number above 0, such as 0.7; got {value!r}.").format(
+            value=temperature))
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 100:
-        raise InvalidInput(f"top must be a whole number from 1 to 100; got {top!r}.")
+        raise InvalidInput(_("top must be a whole number from 1 to 100; got {value!r}.").format(value=top))
     inputs = loaded.tokenizer(text, return_tensors="pt")
     with torch.inference_mode():
         scores = loaded.model(**inputs).logits[0, -1].float()
     probabilities, ids = torch.softmax(scores / temperature, dim=-1).topk(top)
-    return pd.DataFrame({"token": [repr(loaded.tokenizer.decode(i)) for i in ids.tolist()],
-                         "probability": probabilities.tolist()})
+    return pd.DataFrame({N_("token"): [repr(loaded.tokenizer.decode(i)) for i in ids.tolist()],
+                         N_("probability"): probabilities.tolist()})

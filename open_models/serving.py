@@ -22,7 +22,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -31,13 +30,15 @@ from urllib.parse import urlsplit
 from .catalog import load_catalog, read_data
 from .errors import BackendMissing, EndpointUnavailable, InvalidInput
 from .generation import LoadedModel
+from .i18n import N_, _, wrap
 from .llamacpp import CONTEXT_TOKENS, threads
 from .weights import bundled_gguf_path
 
 CONNECT_TIMEOUT_S = 5.0   # how long to wait for the server to answer at all
 ANSWER_TIMEOUT_S = 60.0   # how long one answer may take
 STARTUP_TIMEOUT_S = 60.0  # how long llama.cpp's server may take to start
-SERVER_HINT = (  # two lines, each short enough for a notebook's output
+# Two lines, each short enough for a notebook's output; kept in English here, shown as _(SERVER_HINT).
+SERVER_HINT = N_(
     "llama.cpp's server is not installed. Install it with:\n"
     "  pip install -r requirements-llamacpp.txt  (compiles llama.cpp: about 5 minutes, once)"
 )
@@ -55,11 +56,13 @@ def engine_facts(facts, *, by: str = "engine", sources: bool = False, width: int
     wanted = [facts] if isinstance(facts, str) else list(facts)
     known = list(dict.fromkeys(table["fact"]))
     unknown = [fact for fact in wanted if fact not in known]
-    if not wanted or unknown:
-        raise InvalidInput(f"serving.csv has no fact {', '.join(map(repr, unknown)) or 'given'}. "
-                           f"Its facts: {', '.join(known)}.")
+    if unknown:
+        raise InvalidInput(_("serving.csv has no fact {facts}. Its facts: {known}.").format(
+            facts=", ".join(map(repr, unknown)), known=", ".join(known)))
+    if not wanted:
+        raise InvalidInput(_("serving.csv has no fact given. Its facts: {known}.").format(known=", ".join(known)))
     if by not in ("engine", "fact"):
-        raise InvalidInput(f"Group by 'engine' or 'fact', not {by!r}.")
+        raise InvalidInput(_("Group by 'engine' or 'fact', not {by!r}.").format(by=by))
     rows = table[table["fact"].isin(wanted)]
     if by == "fact":
         rows = rows.sort_values("fact", key=lambda column: column.map(wanted.index), kind="stable")
@@ -68,10 +71,9 @@ def engine_facts(facts, *, by: str = "engine", sources: bool = False, width: int
     for heading, group in rows.groupby(by, sort=False):
         lines += ["", heading] if lines else [heading]
         for row in group.itertuples():
-            lines += textwrap.wrap(f"{getattr(row, label)}: {row.detail}", width, initial_indent="  ",
-                                   subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+            lines += wrap(f"{getattr(row, label)}: {row.detail}", width, initial_indent="  ", subsequent_indent="    ")
             if sources:
-                lines.append(f"    source: {row.source}")
+                lines.append("    " + _("source: {url}").format(url=row.source))
     return "\n".join(lines)
 
 
@@ -84,7 +86,9 @@ class EndpointModel(LoadedModel):
 
     def __init__(self, base_url: str, model: str, client, load_seconds: float):
         entry = next((e for e in load_catalog() if model in (e.id, e.hub_id)), None)
-        super().__init__(entry, f"OpenAI-compatible endpoint at {urlsplit(base_url).netloc}", load_seconds)
+        # The source names an address, so it is written in the learner's language now (not looked up later).
+        source = _("OpenAI-compatible endpoint at {address}").format(address=urlsplit(base_url).netloc)
+        super().__init__(entry, source, load_seconds)
         self.base_url = base_url
         self.model = model  # the name the server knows
         self.client = client
@@ -112,7 +116,7 @@ def _client(base_url: str, api_key: str | None, timeout: float):
     try:
         from openai import OpenAI
     except ImportError:
-        raise BackendMissing("The openai client is not installed: pip install -r requirements.txt") from None
+        raise BackendMissing(_("The openai client is not installed: pip install -r requirements.txt")) from None
     # Local servers ignore the key, but the client insists on one.
     return OpenAI(base_url=base_url, api_key=api_key or "no-key-needed", timeout=timeout, max_retries=0)
 
@@ -121,16 +125,21 @@ def _unavailable(url: str, error: Exception, seconds: float) -> EndpointUnavaila
     import openai
 
     if isinstance(error, openai.APITimeoutError):
-        why = f"it did not answer within {seconds:g} s (busy or stuck?)"
+        message = _("The endpoint {url} is not usable: it did not answer within {seconds:g} s (busy or stuck?)")
     elif isinstance(error, openai.APIConnectionError):
-        why = "nothing answered there: is the server running, and is the address right?"
+        message = _("The endpoint {url} is not usable: nothing answered there: is the server running, "
+                    "and is the address right?")
     elif isinstance(error, openai.AuthenticationError):
-        why = "it refused the API key: set OPEN_MODELS_ENDPOINT_KEY to a valid key"
+        message = _("The endpoint {url} is not usable: it refused the API key: "
+                    "set OPEN_MODELS_ENDPOINT_KEY to a valid key")
     elif isinstance(error, openai.NotFoundError):
-        why = "it does not serve that model or path: check the model name and that the URL ends in /v1"
+        message = _("The endpoint {url} is not usable: it does not serve that model or path: "
+                    "check the model name and that the URL ends in /v1")
     else:
-        why = f"{type(error).__name__}: {str(error)[:160]}"
-    return EndpointUnavailable(f"The endpoint {url} is not usable: {why}")
+        # Translators: {error} is the error's class name and its own (English) message.
+        message = _("The endpoint {url} is not usable: {error}")
+    return EndpointUnavailable(message.format(url=url, seconds=seconds,
+                                              error=f"{type(error).__name__}: {str(error)[:160]}"))
 
 
 def connect(base_url: str | None = None, model: str | None = None, *, api_key: str | None = None,
@@ -139,10 +148,10 @@ def connect(base_url: str | None = None, model: str | None = None, *, api_key: s
     base_url = (base_url or os.environ.get("OPEN_MODELS_ENDPOINT_URL") or "").strip()
     model = (model or os.environ.get("OPEN_MODELS_ENDPOINT_MODEL") or "").strip()
     if not base_url.startswith(("http://", "https://")):
-        raise InvalidInput("Give the server's base URL, such as http://127.0.0.1:8000/v1 "
-                           "(argument base_url or environment variable OPEN_MODELS_ENDPOINT_URL).")
+        raise InvalidInput(_("Give the server's base URL, such as http://127.0.0.1:8000/v1 "
+                             "(argument base_url or environment variable OPEN_MODELS_ENDPOINT_URL)."))
     if not model:
-        raise InvalidInput("Give the model name the server knows (argument model or OPEN_MODELS_ENDPOINT_MODEL).")
+        raise InvalidInput(_("Give the model name the server knows (argument model or OPEN_MODELS_ENDPOINT_MODEL)."))
     api_key = api_key or os.environ.get("OPEN_MODELS_ENDPOINT_KEY")
     start = time.perf_counter()
     probe = _client(base_url, api_key, CONNECT_TIMEOUT_S)
@@ -151,7 +160,8 @@ def connect(base_url: str | None = None, model: str | None = None, *, api_key: s
     except Exception as error:
         raise _unavailable(base_url, error, CONNECT_TIMEOUT_S) from None
     if served and model not in served:
-        raise InvalidInput(f"{base_url} serves {', '.join(served)}, not {model!r}.")
+        raise InvalidInput(_("{url} serves {served}, not {model!r}.").format(
+            url=base_url, served=", ".join(served), model=model))
     return EndpointModel(base_url, model, _client(base_url, api_key, timeout), time.perf_counter() - start)
 
 
@@ -173,7 +183,7 @@ class LocalServer:
     def __init__(self, model_id: str = "smollm2-135m-instruct", *, port: int | None = None,
                  startup_timeout: float = STARTUP_TIMEOUT_S):
         if not server_available():
-            raise BackendMissing(SERVER_HINT)
+            raise BackendMissing(_(SERVER_HINT))
         self.model = model_id
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
@@ -194,7 +204,7 @@ class LocalServer:
             if self.process.poll() is not None:
                 line = self.last_log_line()
                 self.stop()
-                raise EndpointUnavailable(f"llama.cpp's server exited at start: {line}")
+                raise EndpointUnavailable(_("llama.cpp's server exited at start: {line}").format(line=line))
             try:
                 with urllib.request.urlopen(f"{self.base_url}/models", timeout=1):
                     return
@@ -202,14 +212,15 @@ class LocalServer:
                 time.sleep(0.25)
         line = self.last_log_line()
         self.stop()
-        raise EndpointUnavailable(f"llama.cpp's server did not start within {timeout:g} s: {line}")
+        raise EndpointUnavailable(_("llama.cpp's server did not start within {seconds:g} s: {line}").format(
+            seconds=timeout, line=line))
 
     def last_log_line(self) -> str:
         try:
             lines = self._log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
         except OSError:
-            return "(no output)"
-        return lines[-1][:200] if lines else "(no output)"
+            return _("(no output)")
+        return lines[-1][:200] if lines else _("(no output)")
 
     @property
     def running(self) -> bool:
@@ -232,4 +243,6 @@ class LocalServer:
         self.stop()
 
     def __repr__(self) -> str:
-        return f"LocalServer({self.model!r} at {self.base_url}, {'running' if self.running else 'stopped'})"
+        state = (_("LocalServer({model!r} at {url}, running)") if self.running else
+                 _("LocalServer({model!r} at {url}, stopped)"))
+        return state.format(model=self.model, url=self.base_url)

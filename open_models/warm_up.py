@@ -19,6 +19,7 @@ from pathlib import Path
 from .catalog import get_entry, offline_ids
 from .errors import CourseError
 from .generation import generate
+from .i18n import _
 from .llamacpp import llamacpp_available
 from .loading import available_bytes, bytes_needed, load_model
 from .weights import cache_dir, model_dir, writable_folder
@@ -26,7 +27,7 @@ from .weights import cache_dir, model_dir, writable_folder
 GB = 1e9
 DISK_MARGIN_GB = 0.5  # room for the temporary files of a conversion
 REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
-QUESTION = "What is the capital of France?"
+QUESTION = "What is the capital of France?"  # a prompt for the model, not a message: stays English
 
 
 def pinned_versions(path: Path = REQUIREMENTS) -> dict[str, str]:
@@ -48,10 +49,11 @@ def version_problems(pins: dict[str, str]) -> list[str]:
         try:
             found = metadata.version(name)
         except metadata.PackageNotFoundError:
-            problems.append(f"{name} is not installed (want {wanted})")
+            problems.append(_("{package} is not installed (want {wanted})").format(package=name, wanted=wanted))
             continue
         if found.split("+")[0] != wanted:  # torch's CPU build reports 2.13.0+cpu
-            problems.append(f"{name} {found} (the course pins {wanted})")
+            problems.append(_("{package} {found} (the course pins {wanted})").format(
+                package=name, found=found, wanted=wanted))
     return problems
 
 
@@ -71,46 +73,53 @@ def warm_up(say=print) -> bool:
     def report(ok: bool, line: str) -> None:
         nonlocal ready
         ready = ready and ok
-        say(f"{'ok ' if ok else 'FIX'}  {line}")
+        say(f"{'ok ' if ok else 'FIX'}  {line}")  # the marks stay as they are: messages refer to "FIX"
 
-    report(sys.version_info >= (3, 10), f"Python {sys.version.split()[0]} (the course needs 3.10 or newer)")
+    report(sys.version_info >= (3, 10), _("Python {version} (the course needs 3.10 or newer)").format(
+        version=sys.version.split()[0]))
     pins = pinned_versions()
     problems = version_problems(pins)
     if pins:
-        report(not problems, "packages match requirements.txt" if not problems else
-               "packages differ from requirements.txt: " + "; ".join(problems) +
-               " — run: bash setup.sh")
+        report(not problems, _("packages match requirements.txt") if not problems else
+               # Translators: {problems} lists packages, separated by "; ".
+               _("packages differ from requirements.txt: {problems} — run: bash setup.sh").format(
+                   problems="; ".join(problems)))
     to_convert = not_yet_cached()
     free_memory = available_bytes() / GB
     memory_needed = max(bytes_needed(get_entry(m), converting=m in to_convert) for m in offline_ids()) / GB
     report(free_memory >= memory_needed,
-           f"{free_memory:.1f} GB of memory free ({memory_needed:.1f} GB needed to load the largest bundled model)")
+           _("{free:.1f} GB of memory free ({needed:.1f} GB needed to load the largest bundled model)").format(
+               free=free_memory, needed=memory_needed))
     try:
         folder = writable_folder(cache_dir())
     except CourseError as error:
         report(False, str(error))
         return False
     free_disk, needed = shutil.disk_usage(folder).free / GB, disk_needed_gb(to_convert)
-    report(free_disk >= needed, f"{free_disk:.1f} GB free on the disk of the course cache "
-                                f"({needed:.1f} GB needed for {len(to_convert)} model(s) still to convert)")
+    report(free_disk >= needed, _("{free:.1f} GB free on the disk of the course cache ({needed:.1f} GB needed for "
+                                  "{count} model(s) still to convert)").format(
+                                      free=free_disk, needed=needed, count=len(to_convert)))
     if not ready:
-        say("Not ready: fix the lines marked FIX, then run this command again.")
+        say(_("Not ready: fix the lines marked FIX, then run this command again."))
         return False
     for model_id in offline_ids():
         start = time.perf_counter()
         first = model_id in to_convert
         if first:
-            say(f"...  converting {model_id} into the course cache (once; up to about 2 minutes) ...")
+            say(_("...  converting {model} into the course cache (once; up to about 2 minutes) ...").format(
+                model=model_id))
         try:
             reply = generate(load_model(model_id), QUESTION, max_new_tokens=8)
         except CourseError as error:
             report(False, f"{model_id}: {error}")
             continue
-        report(bool(reply.text.strip()), f"{model_id} answers ({'converted and ' if first else ''}"
-                                         f"loaded in {time.perf_counter() - start:.0f} s): {reply.text.strip()!r}")
-    report(True, "llama.cpp runtime installed (optional, faster)" if llamacpp_available() else
-           "llama.cpp runtime not installed (optional; the notebooks run without it)")
-    say("Ready for the workshop." if ready else "Not ready: fix the lines marked FIX, then run this command again.")
+        answers = (_("{model} answers (converted and loaded in {seconds:.0f} s): {reply!r}") if first else
+                   _("{model} answers (loaded in {seconds:.0f} s): {reply!r}"))
+        report(bool(reply.text.strip()), answers.format(
+            model=model_id, seconds=time.perf_counter() - start, reply=reply.text.strip()))
+    report(True, _("llama.cpp runtime installed (optional, faster)") if llamacpp_available() else
+           _("llama.cpp runtime not installed (optional; the notebooks run without it)"))
+    say(_("Ready for the workshop.") if ready else _("Not ready: fix the lines marked FIX, then run this command again."))
     return ready
 
 

