@@ -23,6 +23,7 @@ from importlib.resources import files
 
 from .catalog import read_data
 from .errors import InvalidInput
+from .i18n import N_, _
 from .loading import TransformersModel
 
 CONFIG_DIR = files("open_models").joinpath("data/configs")
@@ -42,7 +43,8 @@ def config_names() -> list[str]:
 def read_config_file(name: str) -> dict:
     """The raw JSON of one config file, metadata included."""
     if name not in config_names():
-        raise UnknownConfig(f"No architecture config named {name!r}. Known names: {', '.join(config_names())}.")
+        raise UnknownConfig(_("No architecture config named {name!r}. Known names: {names}.").format(
+            name=name, names=", ".join(config_names())))
     return json.loads(CONFIG_DIR.joinpath(f"{name}.json").read_text(encoding="utf-8"))
 
 
@@ -120,7 +122,7 @@ def kv_cache_bytes(config, tokens: int, bytes_per_value: int = 2) -> int:
     This is the full-attention size; layers with a sliding window keep at most the window.
     """
     if tokens < 0 or bytes_per_value <= 0:
-        raise InvalidInput("tokens must be 0 or more and bytes_per_value more than 0 (2 for float16).")
+        raise InvalidInput(_("tokens must be 0 or more and bytes_per_value more than 0 (2 for float16)."))
     per_token = 2 * config.num_hidden_layers * kv_heads(config) * head_dim(config) * bytes_per_value
     return per_token * tokens
 
@@ -146,6 +148,13 @@ class Architecture:
     def kv_bytes_per_token(self) -> int:
         return 2 * self.layers * self.kv_heads * self.head_dim * 2
 
+
+# Architecture's fields are the headers of a table of describe() results (pd.DataFrame(rows)); the data
+# keeps the English names and translated_frame shows them in the learner's language.
+ARCHITECTURE_COLUMNS = (
+    N_("name"), N_("model_type"), N_("layers"), N_("heads"), N_("kv_heads"), N_("head_dim"), N_("attention"),
+    N_("total_params"), N_("active_params"), N_("published_params_b"), N_("source"), N_("retrieved"),
+)
 
 @lru_cache(maxsize=None)
 def describe(name: str) -> Architecture:
@@ -176,7 +185,7 @@ def family_profiles():
     """``data/families.csv``, one row per family, with the lesson's fine-tunes of each (from fine_tunes.csv)."""
     profiles = read_data("families.csv")
     names = read_data("fine_tunes.csv").groupby("family")["fine_tune"].agg(", ".join)
-    profiles["fine_tunes"] = profiles["family"].map(names).fillna("none in the lesson")
+    profiles[N_("fine_tunes")] = profiles["family"].map(names).fillna(N_("none in the lesson"))
     return profiles
 
 
@@ -187,12 +196,13 @@ def fine_tunes(family: str | None = None, area: str | None = None):
     ``architecture`` column is the ``model_type`` of the base model's config: a fine-tune keeps it.
     """
     table = read_data("fine_tunes.csv")
-    table["architecture"] = [load_config(name).model_type for name in table["base_config"]]
+    table[N_("architecture")] = [load_config(name).model_type for name in table["base_config"]]
     areas = sorted({a for cell in table["area"] for a in cell.split(";")})
     if family is not None and family not in set(table["family"]):
-        raise InvalidInput(f"No fine-tunes of {family!r}. Families: {', '.join(sorted(set(table['family'])))}.")
+        raise InvalidInput(_("No fine-tunes of {family!r}. Families: {families}.").format(
+            family=family, families=", ".join(sorted(set(table["family"])))))
     if area is not None and area not in areas:
-        raise InvalidInput(f"No fine-tunes for {area!r}. Areas: {', '.join(areas)}.")
+        raise InvalidInput(_("No fine-tunes for {area!r}. Areas: {areas}.").format(area=area, areas=", ".join(areas)))
     keep = [(family is None or f == family) and (area is None or area in a.split(";"))
             for f, a in zip(table["family"], table["area"], strict=True)]
     return table[keep].reset_index(drop=True)
@@ -201,7 +211,7 @@ def fine_tunes(family: str | None = None, area: str | None = None):
 def training_flops(parameters: float, tokens: float) -> float:
     """Training compute, estimated as 6 × parameters × tokens (forward and backward pass, per token)."""
     if not parameters > 0 or not tokens > 0:
-        raise InvalidInput("parameters and tokens must be more than 0, e.g. training_flops(40e9, 1e12).")
+        raise InvalidInput(_("parameters and tokens must be more than 0, e.g. training_flops(40e9, 1e12)."))
     return 6 * parameters * tokens
 
 
@@ -221,13 +231,14 @@ ARCHITECTURE_KEYS = (
     "tie_word_embeddings",
 )
 
-# Order matters: the first match wins ("q_norm" inside attention is a norm).
+# Order matters: the first match wins ("q_norm" inside attention is a norm). The names label the rows
+# of a parameters_by_component table; "MLP" reads the same in both languages.
 COMPONENTS = (
-    ("norms", ("norm",)),
-    ("embeddings", ("embed",)),
-    ("attention", ("self_attn", "attention")),
+    (N_("norms"), ("norm",)),
+    (N_("embeddings"), ("embed",)),
+    (N_("attention"), ("self_attn", "attention")),
     ("MLP", ("mlp",)),
-    ("output head", ("lm_head",)),
+    (N_("output head"), ("lm_head",)),
 )
 
 
@@ -246,12 +257,19 @@ class ModelSummary:
     tied_embeddings: bool
 
 
+# ModelSummary's fields label the rows of pd.DataFrame({id: asdict(summarize(m))}) (notebook 03).
+SUMMARY_LABELS = (
+    N_("architecture"), N_("layers"), N_("hidden_size"), N_("attention_heads"), N_("key_value_heads"),
+    N_("vocab_size"), N_("context_length"), N_("parameters"), N_("tied_embeddings"),
+)
+
 def _model_of(loaded):
     """Accept a LoadedModel or a transformers model; return the model."""
     model = loaded.model if isinstance(loaded, TransformersModel) else loaded
     if not hasattr(model, "config") or not hasattr(model, "named_parameters"):
         raise InvalidInput(
-            "Pass a model from load_model('<catalog id>') (or its .model); got " + type(loaded).__name__ + "."
+            _("Pass a model from load_model('<catalog id>') (or its .model); got {kind}.").format(
+                kind=type(loaded).__name__)
         )
     return model
 
@@ -280,7 +298,7 @@ def component_of(parameter_name: str) -> str:
     for component, markers in COMPONENTS:
         if any(marker in name for marker in markers):
             return component
-    return "other"
+    return N_("other")
 
 
 def parameters_by_component(loaded) -> dict[str, int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .i18n import language
+
 
 def images_dir(start: Path | None = None) -> Path | None:
     """The course's images/ folder: found from the working directory upwards, or None (e.g. in Colab)."""
@@ -16,12 +18,18 @@ def images_dir(start: Path | None = None) -> Path | None:
 
 
 def save_figure(fig, name: str, start: Path | None = None) -> str | None:
-    """Save ``fig`` as images/<name>.png when the course's images folder exists; return its relative path."""
+    """Save ``fig`` as images/<name>.png when the course's images folder exists; return its relative path.
+
+    In another course language the chart goes to images/<language>/<name>.png (e.g. images/zh/), so the
+    Chinese notebooks never overwrite the English charts the README shows.
+    """
     folder = images_dir(start)
     if folder is None:
         return None
-    target = folder / f"{name}.png"
+    relative = f"{name}.png" if language() == "en" else f"{language()}/{name}.png"
+    target = folder / relative
+    target.parent.mkdir(exist_ok=True)
     partial = target.with_name(f".{name}.{os.getpid()}.png")  # written whole, then renamed: no half-written chart
     fig.savefig(partial, dpi=110, bbox_inches="tight")
     os.replace(partial, target)
-    return f"images/{name}.png"
+    return f"images/{relative}"

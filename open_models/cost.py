@@ -240,7 +240,7 @@ def _separate_labels(fig, labels, gap_points: float = 2.0, rounds: int = 50) -> 
 
     renderer = fig.canvas.get_renderer()
     to_points = 72 / fig.dpi
-    for _ in range(rounds):
+    for _round in range(rounds):
         moved = False
         for label in labels:
             label.update_positions(renderer)

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from .catalog import read_data
 from .errors import HubUnavailable, InvalidInput
+from .i18n import N_, _
 from .loading import hub_endpoint, hub_is_offline
 
 SNAPSHOT_FILE = "hub_finetunes.csv"
 PROBE_TIMEOUT_S = 3.0
-COLUMNS = ["library", "license", "downloads", "about", "source"]
+# The table's columns: code and exercises use these English names; a Chinese display shows them translated.
+COLUMNS = [N_("library"), N_("license"), N_("downloads"), N_("about"), N_("source")]
 
 
 @dataclass
@@ -36,27 +38,32 @@ class FineTunes:
 
 def _check(base, limit) -> str:
     if not isinstance(base, str) or base.count("/") != 1 or " " in base.strip():
-        raise InvalidInput(f"base must be a Hub id such as 'HuggingFaceTB/SmolLM2-135M-Instruct'; got {base!r}.")
+        raise InvalidInput(_("base must be a Hub id such as 'HuggingFaceTB/SmolLM2-135M-Instruct'; got {base!r}.")
+                           .format(base=base))
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidInput(f"limit must be a whole number of at least 1; got {limit!r}.")
+        raise InvalidInput(_("limit must be a whole number of at least 1; got {limit!r}.").format(limit=limit))
     return base.strip()
 
 
 def hub_answers(timeout: float = PROBE_TIMEOUT_S) -> str | None:
-    """None when the Hub's model API answers within ``timeout`` seconds, else why it does not."""
+    """None when the Hub's model API answers within ``timeout`` seconds, else why it does not.
+
+    The reason is a clause in the learner's language, to be followed by more text (``read_snapshot``'s ``why``).
+    """
     try:
         urllib.request.urlopen(f"{hub_endpoint()}/api/models?limit=1", timeout=timeout).close()
     except urllib.error.HTTPError as error:
-        return f"the Hub answered HTTP {error.code}"
+        return _("the Hub answered HTTP {code}").format(code=error.code)
     except (urllib.error.URLError, OSError) as error:
-        return f"the Hub ({hub_endpoint()}) cannot be reached: {getattr(error, 'reason', error)}"
+        return _("the Hub ({endpoint}) cannot be reached: {reason}").format(
+            endpoint=hub_endpoint(), reason=getattr(error, "reason", error))
     return None
 
 
 def _table(rows: list[dict]):
     import pandas as pd
 
-    table = pd.DataFrame(rows, columns=["model", *COLUMNS]).set_index("model")
+    table = pd.DataFrame(rows, columns=[N_("model"), *COLUMNS]).set_index("model")
     table["downloads"] = table["downloads"].astype("Int64")  # <NA> where not known
     return table
 
@@ -76,8 +83,9 @@ def search_hub(base: str, limit: int = 10) -> FineTunes:
         "about": model.pipeline_tag or "",
         "source": f"https://huggingface.co/{model.id}",
     } for model in models]
-    note = (f"Live from the Hub ({hub_endpoint()}): the {len(rows)} most downloaded fine-tunes of {base}."
-            if rows else f"The Hub lists no fine-tunes of {base}.")
+    note = (_("Live from the Hub ({endpoint}): the {n} most downloaded fine-tunes of {base}.").format(
+                endpoint=hub_endpoint(), n=len(rows), base=base)
+            if rows else _("The Hub lists no fine-tunes of {base}.").format(base=base))
     return FineTunes(base, _table(rows), True, note)
 
 
@@ -88,18 +96,21 @@ def read_snapshot(base: str, limit: int = 10, why: str = "") -> FineTunes:
     bases = sorted(set(snapshot["base_model"]))
     rows = snapshot[snapshot["base_model"] == base].head(limit)
     if rows.empty:
-        raise HubUnavailable(
-            f"{why or 'No live search'}, and the course's snapshot only covers {', '.join(bases)}. "
-            f"To search for fine-tunes of {base}, be online and start Jupyter without HF_HUB_OFFLINE=1.")
+        message = (_("{why}, and the course's snapshot only covers {bases}. To search for fine-tunes of {base}, "
+                     "be online and start Jupyter without HF_HUB_OFFLINE=1.") if why else
+                   _("No live search, and the course's snapshot only covers {bases}. To search for fine-tunes of "
+                     "{base}, be online and start Jupyter without HF_HUB_OFFLINE=1."))
+        raise HubUnavailable(message.format(why=why, bases=", ".join(bases), base=base))
     table = _table([{**row, "model": row["model"], "downloads": None} for row in rows.to_dict("records")])
     dates = ", ".join(sorted(set(rows["retrieved"])))
-    note = "\n".join([
-        f"{why}." if why else "No live search.",
-        f"So this is the course's snapshot (data/{SNAPSHOT_FILE}), not a live search:",
-        f"{len(table)} fine-tunes of {base}, read {dates} from model cards",
-        "stored in public GitHub repositories (each card's address is in the source column).",
-        "It has no download counts, and it is a handful of cards, not the Hub's ranking.",
-    ])
+    # Translators: {why} is a reason such as "Downloads are off here (HF_HUB_OFFLINE=1)"; this makes it a sentence.
+    first = _("{why}.").format(why=why) if why else _("No live search.")
+    # Translators: four lines, each at most 100 columns wide with a Hub id of about 35 characters for {base}.
+    rest = _("So this is the course's snapshot (data/{file}), not a live search:\n"
+             "{n} fine-tunes of {base}, read {dates} from model cards\n"
+             "stored in public GitHub repositories (each card's address is in the source column).\n"
+             "It has no download counts, and it is a handful of cards, not the Hub's ranking.")
+    note = first + "\n" + rest.format(file=SNAPSHOT_FILE, n=len(table), base=base, dates=dates)
     return FineTunes(base, table, False, note)
 
 
@@ -107,12 +118,12 @@ def find_finetunes(base: str, limit: int = 10, allow_hub: bool = True) -> FineTu
     """Live from the Hub when it can be asked and answers; otherwise the snapshot, saying why."""
     base = _check(base, limit)
     if not allow_hub or hub_is_offline():
-        why = "Downloads are off here (HF_HUB_OFFLINE=1)" if allow_hub else "allow_hub is False"
+        why = _("Downloads are off here (HF_HUB_OFFLINE=1)") if allow_hub else _("allow_hub is False")
         return read_snapshot(base, limit, why)
     problem = hub_answers()
     if problem is None:
         try:
             return search_hub(base, limit)
         except Exception as error:  # any failure of the live search falls back to the snapshot
-            problem = f"the Hub search failed ({type(error).__name__})"
+            problem = _("the Hub search failed ({error})").format(error=type(error).__name__)
     return read_snapshot(base, limit, problem[0].upper() + problem[1:])

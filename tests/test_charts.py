@@ -3,6 +3,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+import open_models.charts as charts
 from open_models.charts import images_dir, save_figure
 
 
@@ -25,3 +26,18 @@ def test_a_figure_is_saved_as_png(tmp_path):
     ax.plot([1, 2], [3, 4])
     assert save_figure(fig, "line", start=tmp_path / "notebooks") == "images/line.png"
     assert (tmp_path / "images" / "line.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_in_chinese_a_figure_goes_to_its_own_folder_and_the_english_one_stays(tmp_path, monkeypatch):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    assert save_figure(fig, "line", start=tmp_path / "notebooks") == "images/line.png"
+    english = (tmp_path / "images" / "line.png").read_bytes()
+    ax.plot([1, 2], [4, 3])
+    monkeypatch.setattr(charts, "language", lambda: "zh")
+    assert save_figure(fig, "line", start=tmp_path / "notebooks") == "images/zh/line.png"
+    assert (tmp_path / "images" / "zh" / "line.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "images" / "line.png").read_bytes() == english
+    assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["line.png", "zh"]
