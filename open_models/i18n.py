@@ -8,6 +8,7 @@ message with no translation falls back to the English text.
 Choose the language with one call, ``set_language("zh")``, or the environment variable
 ``OPEN_MODELS_LANG=zh`` set before Python starts. In code:
   _("text {name}").format(name=...)   a message shown now, in the current language
+  LazyMessage(N_("text"))              a module constant that reads in the current language when used
   N_("text")                           a string kept in English (a column name, a value, a label
                                        defined at import time) and translated where it is shown
   translated_frame(frame)              a table with its headers and values in the current language
@@ -26,6 +27,7 @@ import re
 import textwrap
 import unicodedata
 import warnings
+from collections import UserString
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -55,6 +57,21 @@ def n_(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it here (it is translated where shown)."""
     return message
+
+
+class LazyMessage(UserString):
+    """A module constant that is a message: it reads in the current language whenever it is used.
+
+    ``HINT = LazyMessage(N_("..."))`` can be printed, formatted or joined like a string, also by a
+    notebook that imported it before ``set_language`` was called.
+    """
+
+    def __init__(self, message: str):
+        self.message = message
+
+    @property
+    def data(self) -> str:
+        return _(self.message)
 
 
 def set_language(lang: str = "en") -> str:

@@ -30,18 +30,18 @@ from urllib.parse import urlsplit
 from .catalog import load_catalog, read_data
 from .errors import BackendMissing, EndpointUnavailable, InvalidInput
 from .generation import LoadedModel
-from .i18n import N_, _, wrap
+from .i18n import N_, LazyMessage, _, wrap
 from .llamacpp import CONTEXT_TOKENS, threads
 from .weights import bundled_gguf_path
 
 CONNECT_TIMEOUT_S = 5.0   # how long to wait for the server to answer at all
 ANSWER_TIMEOUT_S = 60.0   # how long one answer may take
 STARTUP_TIMEOUT_S = 60.0  # how long llama.cpp's server may take to start
-# Two lines, each short enough for a notebook's output; kept in English here, shown as _(SERVER_HINT).
-SERVER_HINT = N_(
+# Two lines, each short enough for a notebook's output; in the current language wherever it is shown.
+SERVER_HINT = LazyMessage(N_(
     "llama.cpp's server is not installed. Install it with:\n"
     "  pip install -r requirements-llamacpp.txt  (compiles llama.cpp: about 5 minutes, once)"
-)
+))
 
 
 # --- what the engines' documentation says (data/serving.csv) ----------------------------------------------
@@ -183,7 +183,7 @@ class LocalServer:
     def __init__(self, model_id: str = "smollm2-135m-instruct", *, port: int | None = None,
                  startup_timeout: float = STARTUP_TIMEOUT_S):
         if not server_available():
-            raise BackendMissing(_(SERVER_HINT))
+            raise BackendMissing(str(SERVER_HINT))
         self.model = model_id
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
