@@ -19,6 +19,7 @@ KINDS = ("made_for_many_users", "made_for_one_machine", "hosted")  # what each e
 KIND_NAMES = {  # each kind as a check says it
     "made_for_many_users": N_("made for many users"),
     "made_for_one_machine": N_("made for one machine"),
+    # Translators: an engine a provider runs for you, reached over the internet
     "hosted": N_("hosted"),
 }
 SITUATIONS = {  # a situation an exercise describes -> the kind of engine that fits it
@@ -57,9 +58,10 @@ def find_engine(answer: str) -> tuple[str | None, str | None]:
         return None, _("{answer!r} is not an engine in serving.csv; pick one of: {engines}").format(
             answer=answer, engines=", ".join(engines))
     if len(found) > 1:
+        # Translators: what separates two or more names in a list of alternatives ("vLLM or SGLang").
+        either = _(" or ").join(found)
         # Translators: {engines} are two or more engine names joined by the " or " message.
-        return None, _("{answer!r} could be {engines}: write the whole name").format(
-            answer=answer, engines=_(" or ").join(found))
+        return None, _("{answer!r} could be {engines}: write the whole name").format(answer=answer, engines=either)
     return found[0], None
 
 
@@ -93,6 +95,7 @@ def check_system_message(answer, request):
     roles = [message["role"] for message in messages]
     if roles != ["system", "user"]:
         return _("the roles should be system, then user; they are: {roles}").format(
+            # Translators: "none" here: the request has no messages, so no roles.
             roles=", ".join(map(str, roles)) or _("none"))
     if not str(messages[0]["content"]).strip():
         return _("the system message is empty: put the instruction (\"Answer in one word.\") in its content")

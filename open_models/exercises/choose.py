@@ -122,6 +122,8 @@ def check_brief_pick(answer):
     entry = get_entry(answer)
     problems = brief_problems(entry)
     if problems:
-        # Translators: {problems} is a list of reasons ("it is not made for chat ...") joined by the "; " message.
-        return _("{model} does not fit: {problems}.").format(model=entry.id, problems=_("; ").join(problems))
+        # Translators: what separates the reasons a model does not fit the brief ("it is not made for chat ...").
+        reasons = _("; ").join(problems)
+        # Translators: {problems} is the list of reasons, joined by the "; " message.
+        return _("{model} does not fit: {problems}.").format(model=entry.id, problems=reasons)
     return None

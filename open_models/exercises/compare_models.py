@@ -85,6 +85,7 @@ def check_own_items(own_result):
         raise TypeError("not an EvalResult")
     if len(own_result.models) < 2:
         return _("evaluate both models (got {models}): evaluate([smol, gemma], food).").format(
+            # Translators: "none" here: the evaluation has no models.
             models=own_result.models or _("none"))
     course = {task.category for task in load_tasks()}
     if set(own_result.categories) & course:

@@ -78,9 +78,11 @@ def check_my_examples(answer):
         if text in known:
             return _("example {number} is one of the course's reviews: write a review of your own").format(number=number)
         if label not in LABELS:
+            # Translators: what separates two or more names in a list of alternatives ("vLLM or SGLang").
+            either = _(" or ").join(map(repr, LABELS))
             # Translators: {labels} are the labels the learner types ('positive', 'negative') joined by " or ".
             return _("example {number}: the answer must be exactly {labels}, as in training").format(
-                number=number, labels=_(" or ").join(map(repr, LABELS)))
+                number=number, labels=either)
     missing = set(LABELS) - {example["answer"] for example in examples}
     if missing:
         # Translators: {label} is a label the learner types: 'positive' or 'negative' (without quotes).
