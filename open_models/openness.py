@@ -114,7 +114,7 @@ def plot_scorecard(models: list[str] | None = None, ax=None):
     order = list(OPENNESS_POINTS)  # yes, partial, no -> colour index 0, 1, 2
     values = [[order.index(status) for status in row] for row in rows]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.6))
+        ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.6))[1]
     ax.imshow(values, cmap=ListedColormap([COLOURS[s] for s in order]), vmin=0, vmax=len(order) - 1, aspect="auto")
     for y, row in enumerate(rows):  # the word too, not only the colour
         for x, status in enumerate(row):
