@@ -14,14 +14,14 @@ import time
 from .catalog import ModelEntry, offline_ids
 from .errors import BackendMissing, InvalidInput
 from .generation import LoadedModel, plain_text
-from .i18n import N_, _
+from .i18n import N_, LazyMessage, _
 from .weights import bundled_gguf
 
-# Kept in English here (defined at import time); show it with ``_(LLAMACPP_INSTALL_HINT)``.
-LLAMACPP_INSTALL_HINT = N_(
+# In the current language wherever it is shown (a notebook prints it when the runtime is missing).
+LLAMACPP_INSTALL_HINT = LazyMessage(N_(
     "The llama.cpp runtime is not installed. Install it with:  pip install -r requirements-llamacpp.txt  "
     "(it compiles llama.cpp: about 5 minutes, once). Until then use backend='transformers'."
-)
+))
 CONTEXT_TOKENS = 4096
 SOURCE_LLAMACPP = N_("bundled GGUF (llama.cpp, quantized)")  # compared in code; shown as _(model.source)
 
@@ -54,7 +54,7 @@ class LlamaCppModel(LoadedModel):
                     models=", ".join(offline_ids()), model=entry.id)
             )
         if not llamacpp_available():
-            raise BackendMissing(_(LLAMACPP_INSTALL_HINT))
+            raise BackendMissing(str(LLAMACPP_INSTALL_HINT))
         from llama_cpp import Llama
 
         start = time.perf_counter()

@@ -31,6 +31,7 @@ from .i18n import N_, _
 SOURCE_CACHE = N_("course cache (safetensors)")
 SOURCE_BUNDLED = N_("bundled GGUF (converted, then cached)")
 SOURCE_HUB = N_("Hugging Face Hub")
+SOURCE_FOLDER = N_("a folder you downloaded (safetensors)")
 BACKENDS = ("transformers", "llama.cpp")
 HUB_PROBE_TIMEOUT_S = 5.0
 
@@ -307,6 +308,26 @@ def _from_hub(entry: ModelEntry, dtype, allow_hub: bool):
         ) from None
 
 
+def _from_folder(entry: ModelEntry, folder, dtype):
+    """The model from a folder laid out like its Hub repository (e.g. downloaded from ModelScope)."""
+    if not isinstance(folder, (str, Path)) or not str(folder).strip():
+        raise InvalidInput(_("folder must be the path of a downloaded model folder, as text; not {value!r}.").format(
+            value=folder))
+    path = Path(folder).expanduser()
+    missing = [name for name in ("config.json",) if not (path / name).is_file()]
+    if not path.is_dir() or missing or not any(path.glob("*.safetensors")):
+        raise InvalidInput(_("{folder} is not a model folder: it needs config.json, the tokenizer's files and "
+                             "*.safetensors weights (the course loads no other weight format).").format(folder=folder))
+    check_fits(entry, dtype)
+    try:
+        return _load_tokenizer(path), _load_weights(path, dtype)
+    except (OSError, ValueError) as error:
+        raise InvalidInput(_("Could not load {model} from {folder} ({error}). Is it the same model, downloaded "
+                             "completely?").format(model=entry.id, folder=folder,
+                                                   error=f"{type(error).__name__}: {str(error).splitlines()[0][:160]}")
+                           ) from None
+
+
 def _gated_hint(entry: ModelEntry) -> str:
     """The sentence appended to a gated model's download messages (with its leading space), or ""."""
     if not entry.gated:
@@ -332,13 +353,16 @@ def _checked_dtype(dtype):
     return dtype
 
 
-def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allow_hub: bool = True) -> LoadedModel:
+def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allow_hub: bool = True,
+               folder: str | Path | None = None) -> LoadedModel:
     """Return a model ready to answer for a catalog id, from the fastest source available.
 
     ``dtype`` defaults to ``torch.float32`` (the same answers on every CPU); ``torch.bfloat16`` halves
     the memory and is faster on CPUs with bfloat16 instructions (see the benchmark in notebook 05).
     ``backend="llama.cpp"`` runs the bundled GGUF with llama.cpp instead (optional install).
     ``allow_hub=False`` refuses any download even when online.
+    ``folder=`` loads the catalog's model from a folder you downloaded yourself, laid out like its Hub
+    repository (e.g. from ModelScope: ``modelscope download Qwen/Qwen2.5-0.5B-Instruct --local-dir DIR``).
     """
     if not isinstance(model_id, str):
         raise InvalidInput(
@@ -355,6 +379,10 @@ def load_model(model_id: str, *, dtype=None, backend: str = "transformers", allo
         return llamacpp.LlamaCppModel.load(entry)
     dtype = _checked_dtype(dtype)
     start = time.perf_counter()
+    if folder is not None:
+        with _quiet_progress_bars():
+            loaded = _from_folder(entry, folder, dtype)
+        return TransformersModel(entry, *loaded, SOURCE_FOLDER, time.perf_counter() - start)
     with _quiet_progress_bars():
         loaded = _from_cache(entry, dtype) if entry.bundled else None
         if loaded is not None:

@@ -202,3 +202,28 @@ def test_load_model_of_a_hub_only_model_fails_fast_when_the_hub_is_unreachable(u
     with pytest.raises(HubUnavailable, match="cannot be reached"):
         load_model("qwen2.5-0.5b-instruct")
     assert time.perf_counter() - start < loading.HUB_PROBE_TIMEOUT_S + 1
+
+
+def test_a_downloaded_folder_loads_as_the_catalog_model(tmp_path, smollm2):
+    """folder=: a folder laid out like the Hub repository (here made from the bundled SmolLM2) answers the same."""
+    import shutil
+
+    from open_models import cached_copy, generate
+
+    folder = tmp_path / "SmolLM2-135M-Instruct"
+    shutil.copytree(cached_copy("smollm2-135m-instruct"), folder,
+                    ignore=shutil.ignore_patterns("manifest.json", ".*"))
+    loaded = load_model("smollm2-135m-instruct", folder=folder)
+    assert loaded.source == loading.SOURCE_FOLDER and loaded.entry.id == "smollm2-135m-instruct"
+    prompt = "What is the capital of France?"
+    assert generate(loaded, prompt, max_new_tokens=12).text == generate(smollm2, prompt, max_new_tokens=12).text
+
+
+def test_a_folder_without_safetensors_or_config_is_refused(tmp_path):
+    (tmp_path / "pytorch_model.bin").write_bytes(b"not loaded: pickles are never loaded")
+    with pytest.raises(InvalidInput, match="config.json.*safetensors"):
+        load_model("smollm2-135m-instruct", folder=tmp_path)
+    with pytest.raises(InvalidInput, match="folder"):
+        load_model("smollm2-135m-instruct", folder=3)
+    with pytest.raises(InvalidInput, match="not a model folder"):
+        load_model("smollm2-135m-instruct", folder=tmp_path / "missing")
