@@ -159,6 +159,11 @@ def wrap(text: str, width: int = 100, initial_indent: str = "", subsequent_inden
     return lines
 
 
+def fill(text: str, width: int = 100, **indents) -> str:
+    """``wrap`` joined into one string: like ``textwrap.fill``, and it can break Chinese text too."""
+    return "\n".join(wrap(text, width, **indents))
+
+
 def localized_columns(frame):
     """For each column ``X`` with a twin ``X_<lang>`` (e.g. ``summary_zh``): ``X`` in the current language.
 
