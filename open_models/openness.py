@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from .catalog import read_rows
 from .errors import UnknownModelError
-from .i18n import N_, _
+from .i18n import N_, _, language
 
 # The five things to publish, in the order the seed lists them (its last item, "full weights and
 # training metrics", repeats the weights, so its new part becomes "training logs").
@@ -50,9 +50,13 @@ class Cell:
     retrieved: str
 
 
-@lru_cache(maxsize=1)
 def load_scorecard() -> tuple[Cell, ...]:
-    """Every cell of the scorecard (``data/openness.csv``), in file order."""
+    """Every cell of the scorecard (``data/openness.csv``), in file order, its evidence in the course language."""
+    return _scorecard(language())
+
+
+@lru_cache(maxsize=4)
+def _scorecard(language: str) -> tuple[Cell, ...]:  # one copy per language: set_language may come later
     return tuple(Cell(**row) for row in read_rows("openness.csv"))
 
 

@@ -3,14 +3,18 @@
 This is the one place that validates the data: the package reads the files as they are.
 """
 
+import csv
 import json
 import math
 import re
+from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from open_models import OPENNESS_CRITERIA, OPENNESS_POINTS, get_entry, model_ids, offline_ids
+from open_models import OPENNESS_CRITERIA, OPENNESS_POINTS, get_entry, model_ids, offline_ids, set_language
 from open_models.architecture import config_metadata, config_names
 from open_models.catalog import BENCHMARK_FILE, DATA_DIR, data_files, read_data, read_rows
 from open_models.openness import scorecard_models
@@ -297,6 +301,9 @@ def test_base_and_instruct_pairs_name_catalog_models():
 def test_next_steps_rows_link_to_https_pages():
     rows = read_rows("next_steps.csv")
     assert {"Open LLM Leaderboard", "Artificial Analysis", "Hugging Face Collections"} <= {r["name"] for r in rows}
+    # where a learner in mainland China looks next: a hub that mirrors the open models, Chinese benchmarks
+    assert {"ModelScope 魔搭社区", "OpenCompass 司南", "C-Eval", "CMMLU"} <= {r["name"] for r in rows}
+    assert len({r["name"] for r in rows}) == len(rows)
     for row in rows:
         assert URL.match(row["url"]), row
         assert row["what"].strip()
@@ -311,3 +318,162 @@ def test_every_task_row_is_complete():
 
 def test_every_catalog_id_is_a_valid_name():
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9.-]*", model_id) for model_id in model_ids())
+
+
+# --- Chinese twins: a column X_zh holds column X in Simplified Chinese --------------------------------
+# read_data() shows X_zh under the name X after set_language("zh") (an empty twin keeps the English), so
+# a twin must say what X says, in Chinese, wherever X says something.
+
+GLOSSARY = Path(__file__).resolve().parent.parent / "translations" / "zh" / "TERMINOLOGY.md"
+IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+# ASCII punctuation touching a Chinese character: a Chinese sentence takes full-width ，；：！？（）
+HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:!?()]|[,;:!?()][\u4e00-\u9fff]")
+# English cells with nothing to translate (a size, a licence id, a command): their twin may stay empty
+SAME_IN_BOTH_LANGUAGES = {
+    "7B, 13B, 70B", "7.3B", "1B, 7B", "Apache-2.0",
+    "vllm serve <model>", "llama-server -m <model>.gguf",
+    "docker run --gpus all --shm-size 1g -p 8080:80 -v $PWD/data:/data "
+    "ghcr.io/huggingface/text-generation-inference:3.3.5 --model-id <model>",
+}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+(?=\d{{4}}\b)")
+SCALES = {"thousand": 10**3, "k": 10**3, "K": 10**3, "千": 10**3, "万": 10**4, "million": 10**6, "M": 10**6,
+          "亿": 10**8, "billion": 10**9, "B": 10**9, "trillion": 10**12, "万亿": 10**12}
+NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:[\s-]*(thousand|million|billion|trillion)\b|\s*(万亿|亿|万|千)"
+                    r"|([kKMB])(?![A-Za-z]))?")
+
+
+def raw_table(name: str) -> tuple[list[str], list[dict[str, str]]]:
+    """A data file's header and rows exactly as written, twin columns included (read_data drops them)."""
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def numbers(text: str) -> Counter:
+    """The numbers in ``text`` as values, so 18 billion = 180 亿, 1.8M = 180 万 and December 2025 = 2025 年 12 月."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # 13,948 is one number
+    text = MONTH_YEAR.sub(lambda month: f"{MONTHS.index(month[1]) + 1} ", text)
+    found = Counter()
+    for digits, *units in NUMBER.findall(text):
+        unit = next((u for u in units if u), "")
+        found[Decimal(digits) * SCALES.get(unit, 1)] += 1
+    return found
+
+
+def glossary() -> list[tuple[str, list[str]]]:
+    """(term, variants marked wrong) for each row of the glossary the Chinese edition follows."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[1] and cells[1] != "中文" and not set(cells[1]) <= set("-"):
+            rows.append((cells[1], [v.strip() for v in re.split("[、,]", cells[2]) if v.strip()]))
+    return rows
+
+
+def twin_problems(name: str, header: list[str], rows: list[dict[str, str]]) -> list[str]:
+    """Why the Chinese twins of one file do not stand in for their English columns (empty: they do)."""
+    problems, terms = [], glossary()
+    for twin in [column for column in header if column.endswith("_zh")]:
+        english = twin.removesuffix("_zh")
+        if english not in header:
+            problems.append(f"{name}: {twin} has no English column {english!r}")
+            continue
+        for line, row in enumerate(rows, start=2):
+            where, text, chinese = f"{name} line {line}, {twin}", row[english], row[twin]
+            if not chinese:
+                if text and text not in SAME_IN_BOTH_LANGUAGES:
+                    problems.append(f"{where}: empty, so the English shows: {text!r}")
+                continue
+            if not text:
+                problems.append(f"{where}: Chinese text where the English cell is empty")
+            if not IDEOGRAPH.search(chinese):
+                problems.append(f"{where}: no Chinese characters in {chinese!r}")
+            if numbers(text) != numbers(chinese):
+                problems.append(f"{where}: numbers {sorted(numbers(text).elements())} in English but "
+                                f"{sorted(numbers(chinese).elements())} in Chinese")
+            if HALF_WIDTH.search(chinese):
+                problems.append(f"{where}: half-width punctuation in Chinese: {HALF_WIDTH.search(chinese)[0]!r}")
+            for term, variants in terms:
+                rest = chinese.replace(term, "")
+                problems += [f"{where}: write {term}, not {variant}" for variant in variants if variant in rest]
+    return problems
+
+
+CSV_FILES = [name for name in data_files() if name.endswith(".csv")]
+TWIN_FILES = [name for name in CSV_FILES if any(c.endswith("_zh") for c in raw_table(name)[0])]
+
+
+def test_the_prose_learners_read_has_chinese_twins():
+    expected = {
+        "osi_criteria.csv": {"name_zh", "summary_zh"},
+        "openness.csv": {"evidence_zh"},
+        "base_and_instruct.csv": {"tuning_zh"},
+        "fine_tunes.csv": {"purpose_zh", "kind_of_training_zh", "weights_trained_zh", "training_data_zh", "hardware_zh"},
+        "families.csv": {"sizes_zh", "license_zh", "made_for_zh"},
+        "serving.csv": {"detail_zh"},
+        "hub_finetunes.csv": {"about_zh"},
+        "machines.csv": {"note_zh"},
+        "prices.csv": {"quality_metric_zh", "note_zh"},
+        "licence_clauses.csv": {"why_zh"},
+        "next_steps.csv": {"what_zh"},
+    }
+    found = {name: {c for c in raw_table(name)[0] if c.endswith("_zh")} for name in TWIN_FILES}
+    assert found == expected
+    # model inputs and quotations stay as written: eval prompts, review texts, licence clauses
+    assert not any(c.endswith("_zh") for name in ("eval/tasks.csv", "course_made/reviews.csv")
+                   for c in raw_table(name)[0])
+    assert "text_zh" not in raw_table("licence_clauses.csv")[0]
+
+
+@pytest.mark.parametrize("name", TWIN_FILES)
+def test_every_chinese_twin_stands_in_for_its_english_column(name):
+    assert twin_problems(name, *raw_table(name)) == []
+
+
+@pytest.mark.parametrize("name", TWIN_FILES)
+def test_in_chinese_a_table_keeps_its_columns_and_shows_the_twins(name):
+    header, rows = raw_table(name)
+    english = read_data(name)
+    try:
+        set_language("zh")
+        chinese = read_data(name)
+    finally:
+        set_language("en")
+    assert list(chinese.columns) == list(english.columns) == [c for c in header if not c.endswith("_zh")]
+    for twin in [c for c in header if c.endswith("_zh")]:
+        column = twin.removesuffix("_zh")
+        assert list(chinese[column]) == [row[twin] or row[column] for row in rows]
+        assert list(english[column]) == [row[column] for row in rows]
+
+
+def test_numbers_are_compared_as_values():
+    assert numbers("about 18 billion tokens") == numbers("约 180 亿个词元") == Counter({Decimal(18 * 10**9): 1})
+    assert numbers("1.8M pairs") == numbers("180 万对")
+    assert numbers("an 18-trillion-token corpus") == numbers("18 万亿词元的语料库")
+    assert numbers("the last release is v3.3.7 (December 2025)") == numbers("最后一个版本是 v3.3.7（2025 年 12 月）")
+    assert numbers("13,948 questions in 52 disciplines") == numbers("52 个学科的 13,948 道题")
+    assert numbers("8x7B, 24 GB, CUDA_VISIBLE_DEVICES=0,1") == numbers("8x7B，24 GB，CUDA_VISIBLE_DEVICES=0,1")
+    assert numbers("anyone may give it away") == Counter()  # "may" is a month only before a year
+    assert numbers("16 H800 GPUs") != numbers("16 块 GPU")
+    assert numbers("4 copies (4 GPUs)") != numbers("4 个副本")
+
+
+@pytest.mark.parametrize("english, chinese, words", [
+    ("no training logs published", "", "empty, so the English shows"),
+    ("", "没有发布训练日志", "where the English cell is empty"),
+    ("no training logs published", "no training logs published", "no Chinese characters"),
+    ("about 18 billion tokens", "约 18 亿个词元", "numbers"),
+    ("4 copies (4 GPUs)", "4 个副本", "numbers"),
+    ("weights, in short", "权重,简而言之", "half-width punctuation"),
+    ("open weights", "开源权重", "write 开放权重, not 开源权重"),
+    ("a token", "一个令牌", "write 词元, not 令牌"),
+])
+def test_the_twin_check_catches_bad_twins(english, chinese, words):
+    assert twin_problems("x.csv", ["what", "what_zh"], [{"what": "no training logs published",
+                                                          "what_zh": "没有发布训练日志"}]) == []
+    assert twin_problems("x.csv", ["size", "size_zh"], [{"size": "7.3B", "size_zh": ""}]) == []
+    found = twin_problems("x.csv", ["what", "what_zh"], [{"what": english, "what_zh": chinese}])
+    assert words in " ".join(found), found
+    assert "has no English column" in " ".join(twin_problems("x.csv", ["what_zh"], [{"what_zh": "权重"}]))

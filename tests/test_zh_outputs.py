@@ -31,7 +31,6 @@ DATA_KEPT_IN_ENGLISH = {
     ("licence_clauses.csv", "text"): "quotations from the licences: a licence is read in its own words",
     ("eval/*", "*"): "the task set's prompts and answers: model input and expected model output",
     ("course_made/reviews.csv", "text"): "the reviews the model learns to sort: its input (it is English-only)",
-    ("hub_finetunes.csv", "about"): "what each fine-tune's own model card says, quoted",
     ("models.csv", "name"): "model names are proper names",
     ("families.csv", "family"): "family names are proper names",
 }
