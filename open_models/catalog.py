@@ -7,19 +7,23 @@ rows; ``languages`` holds ISO 639-1 codes separated by ";", or ``multilingual`` 
 claims many languages without naming them (Gemma 3's card: "over 140 languages", a claim about the
 Gemma 3 family, not about each size). ``params_b`` is the parameter count in billions as
 counted from the model's config, not the size in its name ("1B" models may have 1.5 billion).
+``ungated_alternative`` names, for a gated model, a catalog model that is not gated (empty otherwise).
+
+The catalog is cached, so it holds the file's English text whatever the course language: what is
+shown from it is translated where it is shown.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from .errors import InvalidInput, UnknownModelError
-from .i18n import localized_columns
+from .i18n import _, localized_columns
 
 DATA_DIR = Path(str(files("open_models").joinpath("data")))
 BENCHMARK_FILE = DATA_DIR / "measured" / "benchmark.json"
@@ -35,11 +39,17 @@ def read_data(name: str):
 
     A column with a Chinese twin (``summary`` and ``summary_zh``) holds the course language's text.
     """
+    return localized_columns(_read_csv(name))
+
+
+def _read_csv(name: str):
+    """``data/<name>`` exactly as written, every column (twins included), whatever the course language."""
     import pandas as pd
 
     if name not in data_files():
-        raise InvalidInput(f"No data file {name!r}. Data files: {', '.join(data_files())}.")
-    return localized_columns(pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8"))
+        raise InvalidInput(_("No data file {name!r}. Data files: {files}.").format(
+            name=name, files=", ".join(data_files())))
+    return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
 def read_rows(name: str) -> list[dict[str, str]]:
@@ -67,6 +77,7 @@ class ModelEntry:
     tasks: tuple[str, ...]
     hub_id: str
     gated: bool
+    ungated_alternative: str  # for a gated model: the id of a catalog model that is not gated, else ""
     context_length: int | None
     offline_package: str
     gguf_file: str
@@ -99,9 +110,12 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split(";") if part.strip())
 
 
+_FIELDS = {field.name for field in fields(ModelEntry)}
+
+
 def _entry(row: dict[str, str]) -> ModelEntry:
     return ModelEntry(**{
-        **row,
+        **{column: value for column, value in row.items() if column in _FIELDS},  # a column's twin stays out
         "params_b": float(row["params_b"]),
         "instruction_tuned": row["instruction_tuned"] == "yes",
         "languages": _split(row["languages"]),
@@ -113,8 +127,8 @@ def _entry(row: dict[str, str]) -> ModelEntry:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[ModelEntry, ...]:
-    """Every model of the catalog, in file order."""
-    return tuple(_entry(row) for row in read_rows("models.csv"))
+    """Every model of the catalog, in file order (English text: the cache outlives set_language)."""
+    return tuple(_entry(row) for row in _read_csv("models.csv").to_dict("records"))
 
 
 def model_ids() -> list[str]:
@@ -130,13 +144,16 @@ def get_entry(model_id: str) -> ModelEntry:
     """The catalog row for ``model_id``; an unknown id gets the closest match and the full list."""
     if not isinstance(model_id, str):
         raise InvalidInput(
-            f"A model id is a string such as 'smollm2-135m-instruct', not {type(model_id).__name__}. "
-            f"Known ids: {', '.join(model_ids())}."
+            _("A model id is a string such as 'smollm2-135m-instruct', not {kind}. Known ids: {ids}.").format(
+                kind=type(model_id).__name__, ids=", ".join(model_ids()))
         )
     for entry in load_catalog():
         if entry.id == model_id.strip():
             return entry
     known = model_ids()
     close = difflib.get_close_matches(model_id.strip().lower(), known, n=1, cutoff=0.5)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise UnknownModelError(f"Unknown model id {model_id!r}.{hint} Known ids: {', '.join(known)}.")
+    if close:
+        raise UnknownModelError(_("Unknown model id {model_id!r}. Did you mean '{close}'? Known ids: {ids}.").format(
+            model_id=model_id, close=close[0], ids=", ".join(known)))
+    raise UnknownModelError(_("Unknown model id {model_id!r}. Known ids: {ids}.").format(
+        model_id=model_id, ids=", ".join(known)))

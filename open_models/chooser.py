@@ -7,6 +7,9 @@ Openness comes from the course's scorecard (``open_models.openness``), which use
 names: the catalog's ``scorecard_name`` column names a model there, only where the scorecard covers
 that exact model and size. Siblings of a scored model (other sizes, the other Gemma variant) are not
 guessed, so their openness is None and a minimum-openness filter leaves them out.
+
+What the learner reads is in the course language (``set_language``); the values the code compares
+(tasks, license types, language codes, "any", the card's field names) stay English.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 import textwrap
 from collections.abc import Callable, Iterable
 
@@ -21,15 +25,18 @@ from .catalog import ModelEntry, benchmark_results, get_entry, load_catalog
 from .errors import CourseError, HubUnavailable, InvalidInput
 from .evaluate import compare
 from .generation import LoadedModel, generate
+from .i18n import N_, _, columns, n_, translated_frame, wrap
 from .loading import available_bytes, bytes_needed, downloads_off, load_model
 from .openness import openness_score
 from .weights import entry_problem, model_dir
 
 OPENNESS_MAX = 5.0  # five criteria; 1 per "yes", 0.5 per "partial"
 MULTILINGUAL = "multilingual"  # catalog marker: the card claims many languages without naming them
-ANY = "any"  # the widget's "no filter" choice
-EMPTY_PROMPT = "Write a prompt in the box first: a question or an instruction for the model."
-DEFAULT_PROMPT = "What is the capital of France?"
+ANY = N_("any")  # the widget's "no filter" choice (the value stays English; its label is translated)
+EMPTY_PROMPT = N_("Write a prompt in the box first: a question or an instruction for the model.")
+DEFAULT_PROMPT = N_("What is the capital of France?")
+CHINESE = "zh"  # the catalog's code for Chinese
+CHINESE_CHARACTERS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")  # CJK Unified Ideographs (and Extension A)
 LINE_WIDTH = 100  # messages are printed: no line wider than a notebook shows
 
 
@@ -66,10 +73,12 @@ def _choice(name: str, value, valid: list[str], hint: str = ""):
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a string such as {valid[0]!r}, or None; got {type(value).__name__}.")
+        raise InvalidInput(_("{name} must be a string such as {example!r}, or None; got {kind}.").format(
+            name=name, example=valid[0], kind=type(value).__name__))
     clean = value.strip().lower()
     if clean not in valid:
-        raise InvalidInput(f"Unknown {name} {value!r}.\nValid values: {', '.join(valid)}.{hint}")
+        raise InvalidInput(_("Unknown {name} {value!r}.\nValid values: {values}.").format(
+            name=name, value=value, values=", ".join(valid)) + hint)
     return clean
 
 
@@ -77,18 +86,21 @@ def _number(name: str, value, low: float, high: float | None = None):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidInput(f"{name} must be a number or None; got {type(value).__name__}.")
+        raise InvalidInput(_("{name} must be a number or None; got {kind}.").format(name=name, kind=type(value).__name__))
     if not math.isfinite(value):
-        raise InvalidInput(f"{name} must be a finite number such as 1.5, or None; got {value!r}.")
-    if value < low or (high is not None and value > high):
-        span = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
-        raise InvalidInput(f"{name} must be {span}; got {value!r}.")
+        raise InvalidInput(_("{name} must be a finite number such as 1.5, or None; got {value!r}.").format(
+            name=name, value=value))
+    if high is not None and not low <= value <= high:
+        raise InvalidInput(_("{name} must be from {low:g} to {high:g}; got {value!r}.").format(
+            name=name, low=low, high=high, value=value))
+    if value < low:
+        raise InvalidInput(_("{name} must be at least {low:g}; got {value!r}.").format(name=name, low=low, value=value))
     return float(value)
 
 
 def _flag(name: str, value) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput(f"{name} must be True or False; got {value!r}.")
+        raise InvalidInput(_("{name} must be True or False; got {value!r}.").format(name=name, value=value))
     return value
 
 
@@ -115,19 +127,20 @@ def filter_models(
     """
     catalog = list(load_catalog() if catalog is None else catalog)
     if not all(isinstance(entry, ModelEntry) for entry in catalog):
-        raise InvalidInput("catalog must be a list of ModelEntry rows, such as load_catalog().")
+        raise InvalidInput(_("catalog must be a list of ModelEntry rows, such as load_catalog()."))
     task = _choice("task", task, known_tasks(catalog))
     license_type = _choice("license_type", license_type, known_license_types(catalog))
     language = _choice(
         "language", language, known_languages(catalog),
-        f"\nModels marked '{MULTILINGUAL}' match any of these; pass an ISO 639-1 code such as 'en'.",
+        "\n" + _("Models marked '{marker}' match any of these; pass an ISO 639-1 code such as 'en'.").format(
+            marker=MULTILINGUAL),
     )
     max_params_b = _number("max_params_b", max_params_b, 0.0)
     min_openness = _number("min_openness", min_openness, 0.0, OPENNESS_MAX)
     fits_in_memory = _flag("fits_in_memory", fits_in_memory)
     offline_only = _flag("offline_only", offline_only)
     if not callable(openness_of):
-        raise InvalidInput("openness_of must be a function that takes a ModelEntry and returns a score or None.")
+        raise InvalidInput(_("openness_of must be a function that takes a ModelEntry and returns a score or None."))
 
     free = available_bytes() if fits_in_memory else None
 
@@ -161,14 +174,15 @@ FILTER_DEFAULTS = {
 
 
 def describe_filter(name: str, value) -> str:
+    """How the filter ``name`` set to ``value`` reads in a sentence (for a checkbox: its label)."""
     return {
-        "task": lambda: f"task = {value}",
-        "max_params_b": lambda: f"at most {value:g}B parameters",
-        "fits_in_memory": lambda: "fits in my memory",
-        "license_type": lambda: f"license type = {value}",
-        "min_openness": lambda: f"openness at least {value:g}/5",
-        "language": lambda: f"language = {value}",
-        "offline_only": lambda: "runs offline only",
+        "task": lambda: _("task = {value}").format(value=value),
+        "max_params_b": lambda: _("at most {value:g}B parameters").format(value=value),
+        "fits_in_memory": lambda: _("fits in my memory"),
+        "license_type": lambda: _("license type = {value}").format(value=value),
+        "min_openness": lambda: _("openness at least {value:g}/5").format(value=value),
+        "language": lambda: _("language = {value}").format(value=value),
+        "offline_only": lambda: _("runs offline only"),
     }[name]()
 
 
@@ -180,17 +194,21 @@ def relax_hint(**filters) -> str:
     extra = {k: filters.pop(k) for k in ("catalog", "openness_of") if k in filters}
     active = {name: value for name, value in filters.items() if value != FILTER_DEFAULTS[name]}
     if not active:
-        return "The catalog is empty: there is nothing to choose from."
+        return _("The catalog is empty: there is nothing to choose from.")
     gains = {
         name: filter_models(**{**filters, name: FILTER_DEFAULTS[name]}, **extra) for name in active
     }
     best = max(active, key=lambda name: len(gains[name]))
     wanted = "; ".join(describe_filter(name, value) for name, value in active.items())
     if not gains[best]:
-        return f"No model matches ({wanted}),\nand relaxing any single filter is not enough: relax several."
+        return _("No model matches ({filters}),\nand relaxing any single filter is not enough: relax several.").format(
+            filters=wanted)
+    # wrapped with its final ".", which the message adds back (so that a translation can end it its own way)
     found = textwrap.fill(", ".join(entry.id for entry in gains[best]) + ".", LINE_WIDTH, break_on_hyphens=False)
-    return (f"No model matches ({wanted}).\nRelax \"{describe_filter(best, active[best])}\": "
-            f"without it, {len(gains[best])} match:\n{found}")
+    # Translators: {filter} is one of the filter phrases (such as "runs offline only", the checkbox's label);
+    # {models} is the list of model ids, on lines of its own.
+    return _("No model matches ({filters}).\nRelax \"{filter}\": without it, {count} match:\n{models}.").format(
+        filters=wanted, filter=describe_filter(best, active[best]), count=len(gains[best]), models=found[:-1])
 
 
 # --- showing models ----------------------------------------------------------------------------------
@@ -199,56 +217,78 @@ def catalog_table(entries: Iterable[ModelEntry], openness_of=scorecard_openness)
     """Entries as a DataFrame: size, license, openness, languages, tasks, where the weights come from."""
     import pandas as pd
 
+    # English headers and values (code indexes them); shown translated (i18n.translated_frame).
     rows = [{
         "id": entry.id,
-        "params (B)": entry.params_b,
-        "license": entry.license,
-        "license type": entry.license_type,
-        "openness": openness_of(entry),
-        "languages": ", ".join(entry.languages),
-        "tasks": ", ".join(entry.tasks),
-        "weights": "bundled (offline)" if entry.bundled else "Hugging Face Hub",
+        N_("params (B)"): entry.params_b,
+        N_("license"): entry.license,
+        N_("license type"): entry.license_type,
+        N_("openness"): openness_of(entry),
+        N_("languages"): ", ".join(entry.languages),
+        N_("tasks"): ", ".join(entry.tasks),
+        N_("weights"): N_("bundled (offline)") if entry.bundled else "Hugging Face Hub",
     } for entry in entries]
-    columns = ["id", "params (B)", "license", "license type", "openness", "languages", "tasks", "weights"]
-    return pd.DataFrame(rows, columns=columns).set_index("id")
+    names = ["id", "params (B)", "license", "license type", "openness", "languages", "tasks", "weights"]
+    return pd.DataFrame(rows, columns=names).set_index("id")
 
 
 def _gated(entry: ModelEntry) -> str:
     if not entry.gated:
-        return "no"
+        return _("no")
     if entry.bundled:
-        return "on the Hub, yes; the bundled copy needs no login, but its license terms still apply"
-    return "yes: accept the terms on the Hub and log in before downloading"
+        return _("on the Hub, yes; the bundled copy needs no login, but its license terms still apply")
+    return _("yes: accept the terms on the Hub and log in before downloading")
+
+
+CARD_LABEL_WIDTH = 11  # columns: the longest English field name ("alternative")
 
 
 def card_rows(entry: ModelEntry, openness_of=scorecard_openness) -> list[tuple[str, str]]:
-    """(field, value) pairs: what you need to decide on a model, ending with where to check it."""
+    """(field, value) pairs: what you need to decide on a model, ending with where to check it.
+
+    The field names are English (``card`` and ``card_html`` show them translated); the values are
+    in the course language. A gated model with an ungated alternative gets an "alternative" field.
+    """
     score = openness_of(entry)
     languages = ", ".join(entry.languages)
     if MULTILINGUAL in entry.languages:
-        languages += " (its model card claims many languages without naming them, so it matches any language filter)"
-    where = (f"offline: weights bundled in {entry.pip_packages[0].split('==')[0]} (pip)" if entry.bundled
-             else f"Hugging Face Hub only ({entry.hub_id}): needs a network the first time")
+        languages = _("{languages} (its model card claims many languages without naming them, "
+                      "so it matches any language filter)").format(languages=languages)
+    where = (_("offline: weights bundled in {package} (pip)").format(package=entry.pip_packages[0].split("==")[0])
+             if entry.bundled else
+             _("Hugging Face Hub only ({hub_id}): needs a network the first time").format(hub_id=entry.hub_id))
+    alternative = ([(N_("alternative"), _("{model} (not gated: no terms to accept, no login)").format(
+        model=entry.ungated_alternative))] if entry.gated and entry.ungated_alternative else [])
     return [
-        ("developer", entry.developer),
-        ("parameters", f"{entry.params_b:g} billion"),
-        ("license", f"{entry.license} ({entry.license_type})"),
-        ("openness", "not on the course scorecard" if score is None else f"{score:g} / 5 on the course scorecard"),
-        ("languages", languages),
-        ("tasks", ", ".join(entry.tasks)),
-        ("chat-tuned", "yes (instruction-tuned)" if entry.instruction_tuned else "no (base model: continues text)"),
-        ("context", f"{entry.context_length:,} tokens" if entry.context_length else "not recorded"),
-        ("runs", where),
-        ("gated", _gated(entry)),
-        ("source", entry.source),
-        ("retrieved", entry.retrieved),
+        (N_("developer"), entry.developer),
+        (N_("parameters"), _("{params:g} billion").format(params=entry.params_b)),
+        (N_("license"), f"{entry.license} ({entry.license_type})"),
+        (N_("openness"), _("not on the course scorecard") if score is None else
+         _("{score:g} / 5 on the course scorecard").format(score=score)),
+        (N_("languages"), languages),
+        (N_("tasks"), ", ".join(entry.tasks)),
+        (N_("chat-tuned"), _("yes (instruction-tuned)") if entry.instruction_tuned else
+         _("no (base model: continues text)")),
+        (N_("context"), _("{tokens:,} tokens").format(tokens=entry.context_length) if entry.context_length else
+         _("not recorded")),
+        (N_("runs"), where),
+        (N_("gated"), _gated(entry)),
+        *alternative,
+        (N_("source"), entry.source),
+        (N_("retrieved"), entry.retrieved),
     ]
+
+
+def _card_label(label: str) -> str:
+    """A field name in the course language, padded to the card's label column (a Chinese character is 2 wide)."""
+    shown = _(label)
+    return shown + " " * (CARD_LABEL_WIDTH - columns(shown))
 
 
 def card(entry: ModelEntry, openness_of=scorecard_openness) -> str:
     """A plain-text card: the model's name and id, then one field per line."""
     rows = card_rows(entry, openness_of)
-    return "\n".join([f"{entry.name}  [{entry.id}]"] + [f"  {label:11} {value}" for label, value in rows])
+    return "\n".join([f"{entry.name}  [{entry.id}]"] + [f"  {_card_label(label)} {value}" for label, value in rows])
 
 
 def card_html(entry: ModelEntry, openness_of=scorecard_openness) -> str:
@@ -262,7 +302,7 @@ def card_html(entry: ModelEntry, openness_of=scorecard_openness) -> str:
 
     rows = "".join(
         f'<tr><th style="text-align: left; vertical-align: top; padding-right: 1em; white-space: nowrap">'
-        f'{html.escape(label)}</th><td style="text-align: left">{value_html(label, value)}</td></tr>'
+        f'{html.escape(_(label))}</th><td style="text-align: left">{value_html(label, value)}</td></tr>'
         for label, value in card_rows(entry, openness_of)
     )
     return (f"<b>{html.escape(entry.name)}</b> <code>{html.escape(entry.id)}</code>"
@@ -282,24 +322,49 @@ def first_use_seconds(entry: ModelEntry) -> float | None:
 def loading_note(entry: ModelEntry) -> str:
     """What loading ``entry`` is about to do, said before it starts: a first use can take minutes."""
     if entry.bundled and entry_problem(model_dir(entry.id), entry.gguf_sha256) is None:
-        return f"Loading {entry.id} from the course cache …"
+        return _("Loading {model} from the course cache …").format(model=entry.id)
     if entry.bundled:
         seconds = first_use_seconds(entry)
-        took = f"about {seconds:.0f} s measured on 2 CPU cores" if seconds else "a minute or two"
-        return f"Converting {entry.id}'s bundled weights for its first use ({took}; later loads take seconds) …"
-    return (f"Loading {entry.id} from the Hugging Face Hub (the first time this downloads "
-            f"{entry.params_b:g} billion parameters; that can take minutes) …")
+        if seconds:
+            return _("Converting {model}'s bundled weights for its first use (about {seconds:.0f} s measured on "
+                     "2 CPU cores; later loads take seconds) …").format(model=entry.id, seconds=seconds)
+        return _("Converting {model}'s bundled weights for its first use (a minute or two; later loads take "
+                 "seconds) …").format(model=entry.id)
+    return _("Loading {model} from the Hugging Face Hub (the first time this downloads {params:g} billion "
+             "parameters; that can take minutes) …").format(model=entry.id, params=entry.params_b)
 
 
 def hub_only_message(entry: ModelEntry, allow_hub: bool) -> str:
     """Why a Hub-only pick cannot run now, and what to change in the chooser or in how Jupyter started."""
     if not allow_hub:
-        why, fix = "this chooser's allow_hub is False", "set its allow_hub to True"
+        return _("{model} is only on the Hugging Face Hub, and downloads are off\n(this chooser's allow_hub is "
+                 "False).\nTick \"runs offline only\" to pick a model that runs here, or, to download it once:\n"
+                 "be online, set its allow_hub to True, and press Run again.").format(model=entry.id)
+    return _("{model} is only on the Hugging Face Hub, and downloads are off\n(Jupyter runs with HF_HUB_OFFLINE=1)."
+             "\nTick \"runs offline only\" to pick a model that runs here, or, to download it once:\n"
+             "be online, restart Jupyter without HF_HUB_OFFLINE=1, and press Run again.").format(model=entry.id)
+
+
+def chinese_prompt_warning(entry: ModelEntry, prompt, catalog=None) -> str:
+    """A warning when ``prompt`` has Chinese characters and ``entry`` does not list Chinese, else "".
+
+    A model marked ``multilingual`` is not warned about (its card claims many languages). The warning
+    names the first model of ``catalog`` (default: the course catalog) that lists zh, to pick instead.
+    """
+    if (not isinstance(prompt, str) or not CHINESE_CHARACTERS.search(prompt)
+            or CHINESE in entry.languages or MULTILINGUAL in entry.languages):
+        return ""
+    better = next((e.id for e in (load_catalog() if catalog is None else catalog) if CHINESE in e.languages), None)
+    if better is None:
+        text = _("Warning: this prompt is in Chinese, but {model}'s model card does not list Chinese (zh) among "
+                 "its languages ({languages}), so expect a poor answer.").format(
+                     model=entry.id, languages=", ".join(entry.languages))
     else:
-        why, fix = "Jupyter runs with HF_HUB_OFFLINE=1", "restart Jupyter without HF_HUB_OFFLINE=1"
-    return (f"{entry.id} is only on the Hugging Face Hub, and downloads are off\n({why}).\n"
-            f"Tick \"runs offline only\" to pick a model that runs here, or, to download it once:\n"
-            f"be online, {fix}, and press Run again.")
+        text = _("Warning: this prompt is in Chinese, but {model}'s model card does not list Chinese (zh) among "
+                 "its languages ({languages}), so expect a poor answer. For Chinese, pick a model whose card "
+                 "lists zh, such as {better}.").format(
+                     model=entry.id, languages=", ".join(entry.languages), better=better)
+    return "\n".join(wrap(text, LINE_WIDTH))
 
 
 def ready_model(entry: ModelEntry, loaded: dict, allow_hub: bool, say: Callable[[str], None]) -> LoadedModel:
@@ -324,16 +389,21 @@ def answer(model_id: str, prompt, loaded: dict, max_new_tokens: int = 32, allow_
     ``say`` receives a progress line before each slow step (loading, generating).
     """
     if not model_id:
-        return "No model is picked: relax the filters until at least one model matches."
+        return _("No model is picked: relax the filters until at least one model matches.")
     if not isinstance(prompt, str) or not prompt.strip():
-        return EMPTY_PROMPT
+        return _(EMPTY_PROMPT)
     try:
-        model = ready_model(get_entry(model_id), loaded, allow_hub, say)
-        say(f"Generating up to {max_new_tokens} tokens with {model.label} …")
+        entry = get_entry(model_id)
+        model = ready_model(entry, loaded, allow_hub, say)
+        say(_("Generating up to {count} tokens with {model} …").format(count=max_new_tokens, model=model.label))
         reply = generate(model, prompt, max_new_tokens=max_new_tokens)
     except CourseError as error:
         return str(error)  # the message says what to do; in a widget, the error's class name is noise
-    return f"{model.label}: {reply.text}\n({reply.new_tokens} new tokens in {reply.seconds:.1f} s)"
+    warning = chinese_prompt_warning(entry, prompt)
+    # Translators: {answer} is the model's answer, as it wrote it.
+    text = _("{model}: {answer}\n({count} new tokens in {seconds:.1f} s)").format(
+        model=model.label, answer=reply.text, count=reply.new_tokens, seconds=reply.seconds)
+    return f"{warning}\n\n{text}" if warning else text
 
 
 def compare_matches(entries: list[ModelEntry], prompt, loaded: dict, max_new_tokens: int = 32,
@@ -347,32 +417,36 @@ def compare_matches(entries: list[ModelEntry], prompt, loaded: dict, max_new_tok
     import pandas as pd
 
     if not isinstance(prompt, str) or not prompt.strip():
-        raise InvalidInput(EMPTY_PROMPT)
+        raise InvalidInput(_(EMPTY_PROMPT))
     if not entries:
-        raise InvalidInput("No model matches the filters: relax them until at least one model matches.")
-    notes, ready = {}, []
+        raise InvalidInput(_("No model matches the filters: relax them until at least one model matches."))
+    notes, ready = {}, []  # a note is text for the learner, in the course language
     for number, entry in enumerate(entries, start=1):
         if entry.id not in loaded and not entry.bundled:
-            notes[entry.id] = "not run: only on the Hugging Face Hub; pick it and press Run to download it once"
+            notes[entry.id] = _("not run: only on the Hugging Face Hub; pick it and press Run to download it once")
             continue
         try:
             step = f"{number}/{len(entries)}: "
             ready.append(ready_model(entry, loaded, allow_hub, lambda text, step=step: say(step + text)))
         except CourseError as error:
-            notes[entry.id] = f"not run: {error}"
+            notes[entry.id] = _("not run: {error}").format(error=error)
     answered = {}
     if ready:
-        say(f"Generating answers with {len(ready)} model{'s' if len(ready) > 1 else ''} …")
+        say(n_("Generating answers with {count} model …", "Generating answers with {count} models …",
+               len(ready)).format(count=len(ready)))
         table = compare(ready, [prompt], max_new_tokens=max_new_tokens)  # one row per model, in order
         answered = {model.id: row for model, (_, row) in zip(ready, table.iterrows(), strict=True)}
+    for entry in entries:
+        if entry.id in answered and chinese_prompt_warning(entry, prompt):
+            notes[entry.id] = _("answered, but its model card does not list Chinese (zh): expect a poor answer")
     rows = []
     for entry in entries:
         row = answered.get(entry.id)
-        rows.append({"model": entry.id if row is None else row["model"],
-                     "answer": "" if row is None else row["answer"],
-                     "new tokens": 0 if row is None else int(row["new_tokens"]),
-                     "note": notes.get(entry.id, "")})
-    return pd.DataFrame(rows, columns=["model", "answer", "new tokens", "note"])
+        rows.append({N_("model"): entry.id if row is None else row["model"],
+                     N_("answer"): "" if row is None else row["answer"],
+                     N_("new tokens"): 0 if row is None else int(row["new_tokens"]),
+                     N_("note"): notes.get(entry.id, "")})
+    return pd.DataFrame(rows, columns=["model", "answer", "new tokens", "note"])  # shown translated
 
 
 # --- the widget ----------------------------------------------------------------------------------------
@@ -401,25 +475,27 @@ class Chooser:
         fit = {"style": {"description_width": "initial"}}  # labels take the width they need
 
         def menu(values):
-            return [ANY] + list(values)
+            # (label, value): the values stay English (the catalog's own words and codes); "any" is shown translated
+            return [(_(ANY), ANY)] + [(value, value) for value in values]
 
-        self.task = widgets.Dropdown(options=menu(known_tasks(self.catalog)), value=ANY, description="task", **fit)
+        self.task = widgets.Dropdown(options=menu(known_tasks(self.catalog)), value=ANY, description=_("task"), **fit)
         self.max_params = widgets.FloatSlider(value=largest, min=0.1, max=largest, step=0.1,
-                                              description="max B params", readout_format=".1f", **fit)
-        self.fits = widgets.Checkbox(value=False, description="fits in my memory", indent=False)
+                                              description=_("max B params"), readout_format=".1f", **fit)
+        self.fits = widgets.Checkbox(value=False, description=_("fits in my memory"), indent=False)
         self.license_type = widgets.Dropdown(options=menu(known_license_types(self.catalog)), value=ANY,
-                                             description="license", **fit)
+                                             description=_("license"), **fit)
         self.min_openness = widgets.FloatSlider(value=0.0, min=0.0, max=OPENNESS_MAX, step=0.5,
-                                                description="openness ≥", readout_format=".1f", **fit)
+                                                description=_("openness ≥"), readout_format=".1f", **fit)
         self.language = widgets.Dropdown(options=menu(known_languages(self.catalog)), value=ANY,
-                                         description="language", **fit)
-        self.offline = widgets.Checkbox(value=False, description="runs offline only", indent=False)
-        self.matches = widgets.Dropdown(options=[], description="pick", layout=widgets.Layout(width="auto"), **fit)
+                                         description=_("language"), **fit)
+        self.offline = widgets.Checkbox(value=False, description=_("runs offline only"), indent=False)
+        self.matches = widgets.Dropdown(options=[], description=_("pick"), layout=widgets.Layout(width="auto"), **fit)
         self.card = widgets.HTML()
-        self.prompt = widgets.Text(value=DEFAULT_PROMPT, description="prompt",
+        self.prompt = widgets.Text(value=_(DEFAULT_PROMPT), description=_("prompt"),
                                    layout=widgets.Layout(flex="1 1 20em"), **fit)
-        self.run = widgets.Button(description="Run", button_style="primary", tooltip="Ask the picked model")
-        self.compare = widgets.Button(description="Compare the matches", tooltip="Ask every matching model",
+        # Translators: the button's label; the chooser's messages say "press Run again".
+        self.run = widgets.Button(description=_("Run"), button_style="primary", tooltip=_("Ask the picked model"))
+        self.compare = widgets.Button(description=_("Compare the matches"), tooltip=_("Ask every matching model"),
                                       layout=widgets.Layout(width="auto"))
         self.output = widgets.Output()
 
@@ -428,13 +504,13 @@ class Chooser:
         self.matches.observe(self.show_card, names="value")
         self.run.on_click(self.on_run)
         self.compare.on_click(self.on_compare)
-        wrap = widgets.Layout(flex_flow="row wrap")
+        flow = widgets.Layout(flex_flow="row wrap")
         self.box = widgets.VBox([
-            widgets.HBox([self.task, self.license_type, self.language], layout=wrap),
-            widgets.HBox([self.max_params, self.min_openness], layout=wrap),
-            widgets.HBox([self.fits, self.offline], layout=wrap),
+            widgets.HBox([self.task, self.license_type, self.language], layout=flow),
+            widgets.HBox([self.max_params, self.min_openness], layout=flow),
+            widgets.HBox([self.fits, self.offline], layout=flow),
             self.matches, self.card,
-            widgets.HBox([self.prompt, self.run, self.compare], layout=wrap), self.output,
+            widgets.HBox([self.prompt, self.run, self.compare], layout=flow), self.output,
         ])
         self.refresh()
 
@@ -467,7 +543,8 @@ class Chooser:
         self.matches.options = [(f"{e.name} ({e.params_b:g}B)", e.id) for e in found]
         ids = [e.id for e in found]
         self.matches.value = previous if previous in ids else (ids[0] if ids else None)
-        self.message = f"{len(found)} of {len(self.catalog)} models match." if found else relax_hint(
+        self.message = _("{count} of {total} models match.").format(
+            count=len(found), total=len(self.catalog)) if found else relax_hint(
             **self.filters(), catalog=self.catalog, openness_of=self.openness_of)
         self.show_card()
 
@@ -515,12 +592,12 @@ class Chooser:
         finally:
             self._busy(False)
         self.output.outputs = ()
-        self.output.append_display_data(self.last_comparison)
+        self.output.append_display_data(translated_frame(self.last_comparison))
 
     def use(self, model) -> None:
         """Answer for this model's catalog id with an already loaded model: another runtime, or a served one."""
         if not isinstance(model, LoadedModel) or model.entry is None:
-            raise InvalidInput("use() takes a model from load_model() or connect() whose id is in the catalog.")
+            raise InvalidInput(_("use() takes a model from load_model() or connect() whose id is in the catalog."))
         self.loaded[model.id] = model
 
     def output_text(self) -> str:
@@ -529,8 +606,8 @@ class Chooser:
         return "".join(texts).rstrip("\n")
 
     def summary(self) -> str:
-        return (f"Chooser: {self.message} Picked: {self.matches.value or 'none'}.\n"
-                "(Run this cell in Jupyter, VS Code or Colab to get the controls.)")
+        return _("Chooser: {message} Picked: {model}.\n(Run this cell in Jupyter, VS Code or Colab to get the "
+                 "controls.)").format(message=self.message, model=self.matches.value or _("none"))
 
     def _repr_mimebundle_(self, **kwargs):
         """Jupyter shows the widgets; the plain-text part (what GitHub shows) is a summary."""

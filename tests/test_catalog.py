@@ -121,3 +121,32 @@ def test_the_catalog_size_is_the_count_from_the_config(model_id):
     counted = count_parameters(build_on_meta(AutoConfig.for_model(model_type, **fields)))
     assert counted == {"olmo-2-1b-instruct": 1_484_916_736, "falcon3-1b-instruct": 1_669_408_768}[model_id]
     assert get_entry(model_id).params_b == round(counted / 1e9, 2)
+
+
+def test_a_gated_model_names_an_ungated_alternative_from_the_catalog():
+    for entry in load_catalog():
+        if entry.gated:
+            alternative = get_entry(entry.ungated_alternative)
+            assert not alternative.gated, entry.id
+        else:
+            assert entry.ungated_alternative == "", entry.id
+    assert get_entry("gemma-3-270m").ungated_alternative == "qwen2.5-0.5b-instruct"
+    assert get_entry("gemma-3-270m-it").ungated_alternative == "qwen2.5-0.5b-instruct"
+
+
+def test_the_cached_catalog_is_english_in_any_course_language(tmp_path, monkeypatch):
+    """load_catalog is cached, so it keeps the file's English text even where a column has a Chinese twin."""
+    from open_models import catalog, set_language
+
+    table = read_data("models.csv")
+    table.insert(table.columns.get_loc("developer") + 1, "developer_zh", "某开发者")
+    table.to_csv(tmp_path / "models.csv", index=False)
+    monkeypatch.setattr(catalog, "DATA_DIR", tmp_path)
+    load_catalog.cache_clear()
+    try:
+        set_language("zh")
+        assert read_data("models.csv")["developer"].iloc[0] == "某开发者"  # what a table shows
+        assert load_catalog()[0].developer == "Hugging Face"  # the cached data
+    finally:
+        set_language("en")
+        load_catalog.cache_clear()

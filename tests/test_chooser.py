@@ -130,6 +130,15 @@ def test_card_has_what_you_need_to_decide():
     assert "Hugging Face Hub only" in hub and "not on the course scorecard" in hub
 
 
+def test_a_gated_model_card_names_its_ungated_alternative():
+    for model_id in ("gemma-3-270m", "gemma-3-270m-it"):
+        lines = card(get_entry(model_id)).splitlines()
+        gated = next(i for i, line in enumerate(lines) if line.startswith("  gated "))
+        assert lines[gated + 1] == "  alternative qwen2.5-0.5b-instruct (not gated: no terms to accept, no login)"
+        assert "<th" in card_html(get_entry(model_id)) and ">alternative</th>" in card_html(get_entry(model_id))
+    assert "alternative" not in card(get_entry("smollm2-135m-instruct"))  # not gated: no such line
+
+
 def test_catalog_table_has_a_row_per_entry_indexed_by_id():
     table = catalog_table(filter_models(offline_only=True))
     assert table.index.name == "id" and list(table.index) == ["smollm2-135m-instruct", "gemma-3-270m"]
@@ -336,3 +345,57 @@ def test_the_chooser_answers_through_a_served_model_without_loading_one(monkeypa
     assert widget.output_text().startswith("smollm2-135m-instruct (endpoint): Paris.\n(2 new tokens in")
     with pytest.raises(InvalidInput, match="use\\(\\) takes"):
         widget.use(EndpointModel("http://127.0.0.1:8000/v1", "not-in-the-catalog", client, 0.0))
+
+
+def served_smollm2(answer_text="Paris."):
+    """SmolLM2's catalog id behind a fake OpenAI-compatible client: answers at once, loads nothing."""
+    from types import SimpleNamespace
+
+    from open_models.serving import EndpointModel
+
+    def create(**request):
+        return SimpleNamespace(choices=[SimpleNamespace(message=SimpleNamespace(content=answer_text))],
+                               usage=SimpleNamespace(prompt_tokens=12, completion_tokens=2))
+
+    client = SimpleNamespace(chat=SimpleNamespace(completions=SimpleNamespace(create=create)), timeout=5.0)
+    return EndpointModel("http://127.0.0.1:8000/v1", "smollm2-135m-instruct", client, 0.0)
+
+
+# --- a Chinese prompt for a model whose card does not list Chinese ---------------------------------
+
+def test_the_chinese_prompt_rule():
+    warn = chooser.chinese_prompt_warning
+    english_only = get_entry("smollm2-135m-instruct")
+    message = warn(english_only, "法国的首都是哪里？")
+    assert message.startswith("Warning: this prompt is in Chinese, but smollm2-135m-instruct's model card")
+    assert "(en)" in message and "such as qwen2.5-0.5b-instruct." in message  # a catalog model that lists zh
+    assert all(len(line) <= chooser.LINE_WIDTH for line in message.splitlines())
+    assert warn(english_only, "What is the capital of France?") == ""
+    assert warn(english_only, "Café, naïve, こんにちは") == ""  # no Chinese characters (kana are not)
+    assert warn(get_entry("qwen2.5-0.5b-instruct"), "法国的首都是哪里？") == ""  # lists zh
+    assert warn(get_entry("gemma-3-270m"), "法国的首都是哪里？") == ""  # multilingual
+    assert "(en, fr, es, pt)" in warn(get_entry("falcon3-1b-instruct"), "你好")  # several languages, none zh
+    alone = warn(english_only, "你好", catalog=[english_only])  # no model of this catalog lists zh
+    assert alone and "such as" not in alone
+
+
+def test_run_warns_before_the_answer_for_a_chinese_prompt_and_still_runs():
+    widget = Chooser(max_new_tokens=8)
+    widget.use(served_smollm2("巴黎。"))
+    widget.matches.value = "smollm2-135m-instruct"
+    widget.prompt.value = "法国的首都是哪里？"
+    widget.run.click()
+    warning, answer_text = widget.output_text().split("\n\n", 1)
+    assert warning == chooser.chinese_prompt_warning(get_entry("smollm2-135m-instruct"), "法国的首都是哪里？")
+    assert answer_text.startswith("smollm2-135m-instruct (endpoint): 巴黎。\n(2 new tokens in")
+    widget.prompt.value = "What is the capital of France?"
+    widget.run.click()
+    assert widget.output_text().startswith("smollm2-135m-instruct (endpoint): 巴黎。")  # no warning
+
+
+def test_compare_notes_a_model_that_does_not_list_chinese():
+    entry = get_entry("smollm2-135m-instruct")
+    table = compare_matches([entry], "法国的首都是哪里？", {entry.id: served_smollm2()}, 8)
+    assert table.loc[0, "answer"] == "Paris." and "does not list Chinese (zh)" in table.loc[0, "note"]
+    table = compare_matches([entry], "What is the capital of France?", {entry.id: served_smollm2()}, 8)
+    assert table.loc[0, "note"] == ""
