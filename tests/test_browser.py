@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from open_models import i18n
 from open_models.chooser import EMPTY_PROMPT
 from open_models.serving import free_port
 
@@ -29,6 +30,20 @@ PROMPTS = {"en": "What is the capital of France?", "zh": "法国的首都是哪�
 SMOLLM2 = "SmolLM2-135M-Instruct (0.135B)"
 QWEN = "Qwen2.5-0.5B-Instruct (0.49B)"
 RUN_ALL_TIMEOUT_S = 300
+
+
+def said(lang: str):
+    """The chooser's words in ``lang``, from the package's catalog (the zh notebook calls set_language("zh"))."""
+    import gettext
+
+    if lang == "en":
+        return lambda text: text
+    return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[i18n.LANGUAGES[lang]]).gettext
+
+
+def before(template: str, field: str, **values) -> str:
+    """The start of a message up to one of its placeholders, the others filled in."""
+    return template.split("{" + field)[0].format(**values)
 
 
 def chromium_path() -> str | None:
@@ -207,6 +222,9 @@ CUT_TEXTS = """box => {
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_chooser_in_jupyterlab(lab, browser, lang, tmp_path):
+    T = said(lang)
+    if lang != "en":  # the widget speaks the notebook's language
+        assert T("pick") != "pick" and T("Compare the matches") != "Compare the matches"
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -224,7 +242,7 @@ def test_the_chooser_in_jupyterlab(lab, browser, lang, tmp_path):
     run_all_s = time.monotonic() - start
 
     assert page.get_by_text("Error displaying widget").count() == 0
-    boxes = page.locator(".widget-vbox").filter(has=page.locator("button", has_text="Compare the matches"))
+    boxes = page.locator(".widget-vbox").filter(has=page.locator("button", has_text=T("Compare the matches")))
     boxes.first.wait_for(timeout=30_000)  # widgets render just after their cell has run
     assert page.get_by_text("Error displaying widget").count() == 0
     assert boxes.count() == 1  # the demonstrations drive their own, undisplayed choosers
@@ -232,9 +250,9 @@ def test_the_chooser_in_jupyterlab(lab, browser, lang, tmp_path):
     box.scroll_into_view_if_needed()
 
     # After Run All the learner's chooser is as it started: every model matches, the first one is picked.
-    pick = box.locator(".widget-dropdown").filter(has=page.locator(".widget-label", has_text="pick")).locator("select")
+    pick = box.locator(".widget-dropdown").filter(has=page.locator(".widget-label", has_text=T("pick"))).locator("select")
     assert selected(pick) == SMOLLM2
-    assert "10 of 10 models match" in box.locator(".widget-html").inner_text()
+    assert T("{count} of {total} models match.").format(count=10, total=10) in box.locator(".widget-html").inner_text()
     assert output_text(box) == ""
     assert box.evaluate(CUT_TEXTS) == []
     source = box.locator(".widget-html a")
@@ -242,33 +260,41 @@ def test_the_chooser_in_jupyterlab(lab, browser, lang, tmp_path):
     assert source.get_attribute("target") == "_blank"
 
     # Offline only, pick SmolLM2, type a prompt, Run: progress lines, then the answer.
-    box.locator(".widget-checkbox", has_text="runs offline only").locator("input").check()
+    box.locator(".widget-checkbox", has_text=T("runs offline only")).locator("input").check()
     choose(pick, SMOLLM2)
     box.locator(".widget-text input").fill(PROMPTS[lang])
     box.evaluate(RECORD_OUTPUTS)
-    answer, cold_run_s = click_and_time(box, "Run", lambda text: text.startswith("smollm2-135m-instruct:"))
+    answered = before(T("{model}: {answer}\n({count} new tokens in {seconds:.1f} s)"), "answer",
+                      model="smollm2-135m-instruct")
+    answer, cold_run_s = click_and_time(box, T("Run"), lambda text: answered in text)
     seen = page.evaluate("window.seenOutputs")
-    assert any(text.startswith("Loading smollm2-135m-instruct") for text in seen), seen
-    assert any(text.startswith("Generating up to 24 tokens") for text in seen), seen
+    loading = before(T("Loading {model} from the course cache …"), "model") + "smollm2-135m-instruct"
+    assert any(text.startswith(loading) for text in seen), seen
+    generating = before(T("Generating up to {count} tokens with {model} …"), "model", count=24)
+    assert any(text.startswith(generating) for text in seen), seen
     assert "\ufffd" not in answer
     if lang == "en":
         assert "Paris" in answer
     folder = ROOT / "images" if os.environ.get("OPEN_MODELS_SAVE_SCREENSHOTS") == "1" else tmp_path
     box.screenshot(path=str(folder / f"07-chooser-{lang}.png"))
-    _, warm_run_s = click_and_time(box, "Run", lambda text: text.startswith("smollm2-135m-instruct:"))
+    _, warm_run_s = click_and_time(box, T("Run"), lambda text: answered in text)
 
     # Mistakes are messages in the output area.
     box.locator(".widget-text input").fill("")
-    click_and_time(box, "Run", lambda text: text == EMPTY_PROMPT)
-    box.locator(".widget-checkbox", has_text="runs offline only").locator("input").uncheck()
+    click_and_time(box, T("Run"), lambda text: text == T(EMPTY_PROMPT))
+    box.locator(".widget-checkbox", has_text=T("runs offline only")).locator("input").uncheck()
     choose(pick, QWEN)
     box.locator(".widget-text input").fill(PROMPTS[lang])
-    hub_message, _ = click_and_time(box, "Run", lambda text: "only on the Hugging Face Hub" in text)
-    assert 'Tick "runs offline only"' in hub_message and "HF_HUB_OFFLINE=1" in hub_message
+    hub_only = T("{model} is only on the Hugging Face Hub, and downloads are off\n(Jupyter runs with HF_HUB_OFFLINE=1)."
+                 "\nTick \"runs offline only\" to pick a model that runs here, or, to download it once:\n"
+                 "be online, restart Jupyter without HF_HUB_OFFLINE=1, and press Run again.").format(
+        model="qwen2.5-0.5b-instruct").splitlines()
+    hub_message, _ = click_and_time(box, T("Run"), lambda text: hub_only[0] in text)
+    assert all(line in hub_message for line in hub_only[1:]), hub_message
 
     # Compare the matches: a table with a row per matching model.
-    box.locator(".widget-checkbox", has_text="runs offline only").locator("input").check()
-    _, compare_s = click_and_time(box, "Compare the matches", lambda text: "new tokens\tnote" in text)
+    box.locator(".widget-checkbox", has_text=T("runs offline only")).locator("input").check()
+    _, compare_s = click_and_time(box, T("Compare the matches"), lambda text: f"{T('new tokens')}\t{T('note')}" in text)
     rows = box.locator(".widget-output table tbody tr").all_inner_texts()
     assert [row.split()[1] for row in rows] == ["smollm2-135m-instruct", "gemma-3-270m"]
 
