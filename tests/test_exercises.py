@@ -4,11 +4,13 @@
   calls a ``check_…`` and, as committed, shows only the reminder to answer;
 - each chapter links to its solutions notebook (notebooks/solutions/, same name), where every check
   the chapter asks for is called on a worked answer and shows "Check passed." (nbval re-runs them);
-- the same holds for the Chinese edition.
+- the same holds for the Chinese edition, whose checks speak Chinese (the messages as the package's
+  zh catalog translates them; English where it has no translation yet).
 The checks' behaviour (right answer passes, wrong answers get a message) is tested per notebook in
 tests/test_exercises_<module>.py; the shared mechanism is tested here.
 """
 
+import gettext
 import json
 import re
 from pathlib import Path
@@ -16,11 +18,20 @@ from pathlib import Path
 import pytest
 
 from open_models.exercises.checking import PASSED, YOUR_TURN, exercise, verdict
+from open_models.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = [ROOT / "notebooks", ROOT / "translations" / "zh" / "notebooks"]
 CHAPTERS = [p for edition in EDITIONS for p in sorted(edition.glob("[0-9][0-9]-*.ipynb"))]
 CHECK_CALL = re.compile(r"\b(check_\w+)\(")
+NOT_YET = "Not yet: {problem}"
+
+
+def shown(message, chapter):
+    """``message`` as the checks print it in ``chapter``'s edition (English, or the zh catalog's Chinese)."""
+    if ROOT / "translations" / "zh" not in chapter.parents:
+        return message
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES["zh"]], fallback=True).gettext(message)
 
 
 def cells(path):
@@ -48,7 +59,7 @@ def test_chapter_has_your_turn_cells_and_no_solutions(chapter):
     assert len(turns) >= 3, "each chapter has at least three exercises, each with a your-turn cell"
     for cell in turns:
         assert CHECK_CALL.search(source(cell)), f"a your-turn cell calls no check: {source(cell)[:80]!r}"
-        assert printed(cell).strip().splitlines()[-1:] == [YOUR_TURN], \
+        assert printed(cell).strip().splitlines()[-1:] == [shown(YOUR_TURN, chapter)], \
             f"a your-turn cell shows more than the reminder: {printed(cell)[:120]!r}"
     solutions = chapter.parent / "solutions" / chapter.name
     assert solutions.exists(), f"missing {solutions.relative_to(ROOT)}"
@@ -64,7 +75,8 @@ def test_solutions_pass_every_check_the_chapter_asks_for(chapter):
     for cell in cells(chapter.parent / "solutions" / chapter.name):
         calls = CHECK_CALL.findall(source(cell)) if cell["cell_type"] == "code" else []
         if calls:
-            assert printed(cell).count(PASSED) == len(calls) and "Not yet" not in printed(cell), \
+            not_yet = shown(NOT_YET, chapter).split("{problem}")[0]
+            assert printed(cell).count(shown(PASSED, chapter)) == len(calls) and not_yet not in printed(cell), \
                 f"a solution does not pass its check: {source(cell)[:80]!r} -> {printed(cell)[-160:]!r}"
             solved.update(calls)
     assert asked <= solved, f"checks with no worked solution: {sorted(asked - solved)}"

@@ -32,7 +32,8 @@ def exercise(expects: str) -> Callable[[Callable[..., str | None]], Callable[...
     """Make a learner-facing check from a function that returns a problem (a sentence) or None.
 
     ``expects`` describes a right kind of answer (``N_("a list of model ids")``); it is shown, translated,
-    when the answer is of the wrong kind (the function raised TypeError, ValueError, AttributeError, KeyError or IndexError).
+    when the answer is of the wrong kind (the function raised TypeError, ValueError, AttributeError,
+    KeyError or IndexError).
     """
 
     def wrap(find_problem: Callable[..., str | None]) -> Callable[..., None]:

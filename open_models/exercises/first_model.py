@@ -40,7 +40,8 @@ def check_answer_or_continue(prediction):
     for model_id, guess in prediction.items():
         guess = guess.strip().lower()
         if guess not in (ANSWER, CONTINUE):
-            return _('write "answer" or "continue" for {model_id}, not {guess!r}').format(model_id=model_id, guess=guess)
+            return _('write "answer" or "continue" for {model_id}, not {guess!r}').format(
+                model_id=model_id, guess=guess)
         if guess != behaviour(model_id):
             if behaviour(model_id) == ANSWER:
                 return _("{model_id} is instruction-tuned: it was trained on conversations and has a "
