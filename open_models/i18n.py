@@ -164,6 +164,11 @@ def fill(text: str, width: int = 100, **indents) -> str:
     return "\n".join(wrap(text, width, **indents))
 
 
+def fit_lines(text: str, width: int = 100) -> str:
+    """``text`` with each line wider than ``width`` wrapped (``fill``); the other lines stay exactly as they are."""
+    return "\n".join(fill(line, width) if columns(line) > width else line for line in text.split("\n"))
+
+
 def localized_columns(frame):
     """For each column ``X`` with a twin ``X_<lang>`` (e.g. ``summary_zh``): ``X`` in the current language.
 

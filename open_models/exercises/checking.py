@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable
 
 from ..errors import CourseError
-from ..i18n import N_, _
+from ..i18n import N_, _, fit_lines
 
 # In English, as the tests compare them; a check prints them with _() (in the course language).
 PASSED = N_("Check passed.")
@@ -39,7 +39,7 @@ def exercise(expects: str) -> Callable[[Callable[..., str | None]], Callable[...
     def wrap(find_problem: Callable[..., str | None]) -> Callable[..., None]:
         @functools.wraps(find_problem)
         def check(answer=..., *args, **kwargs) -> None:
-            print(verdict(find_problem, expects, answer, *args, **kwargs))
+            print(fit_lines(verdict(find_problem, expects, answer, *args, **kwargs)))  # fits the page
 
         check.problem = find_problem
         check.expects = expects
