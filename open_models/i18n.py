@@ -74,8 +74,8 @@ class LazyMessage(UserString):
         return _(self.message)
 
 
-def set_language(lang: str = "en") -> str:
-    """Make the helper speak ``lang``: "en" (English) or "zh" (简体中文). Returns the language set.
+def set_language(lang: str = "en") -> None:
+    """Make the helper speak ``lang``: "en" (English) or "zh" (简体中文); ``language()`` tells which.
 
     In Jupyter this also shows tables with translated headers and values, and (for "zh") gives
     charts a font with Chinese characters.
@@ -94,7 +94,6 @@ def set_language(lang: str = "en") -> str:
     _show_tables_translated(code != "en")
     if code == "zh":
         use_cjk_font()
-    return code
 
 
 def translated_frame(frame):

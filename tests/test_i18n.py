@@ -49,7 +49,8 @@ def test_english_is_the_default_and_chinese_is_one_call_away(chinese):
 @pytest.mark.parametrize("spelling", ["zh", "ZH", "zh-CN", "zh_CN", "chinese"])
 def test_common_spellings_of_chinese_are_understood(spelling):
     try:
-        assert open_models.set_language(spelling) == "zh"
+        open_models.set_language(spelling)
+        assert open_models.language() == "zh"
     finally:
         open_models.set_language("en")
 
