@@ -93,7 +93,7 @@ from .fine_tuning import (
 )
 from .generation import Generation, LoadedModel, generate, next_token_odds
 from .hub_search import FineTunes, find_finetunes
-from .i18n import fill, language, set_language, translated_frame, wrap
+from .i18n import fill, language, set_language, translated, translated_frame, wrap
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available
 from .loading import available_bytes, bytes_needed, cached_copy, hub_endpoint, load_model
 from .openness import (

@@ -49,6 +49,11 @@ def _(message: str) -> str:
     return _state["translations"].gettext(message)
 
 
+def translated(text: str) -> str:
+    """A word or label of the helper (a table header, a component name) in the course language."""
+    return _(text)
+
+
 def n_(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for ``count``, in the current language."""
     return _state["translations"].ngettext(singular, plural, count)
