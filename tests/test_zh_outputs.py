@@ -41,6 +41,7 @@ DATA_KEPT_IN_ENGLISH = {
 MESSAGES_KEPT_IN_ENGLISH = {
     "Hugging Face Hub": "a proper name (where a model comes from)",
     "What is the capital of France?": "the prompt the English-only models are asked in the notebooks: model input",
+    "Name three fruits.": "an example prompt in a message; the notebooks ask the models this in English",
 }
 # A cell that runs a model may print English the English edition does not: the model's own answer to a
 # prompt of the Chinese edition (e.g. SmolLM2 asked in Chinese, answering in English).
@@ -67,9 +68,13 @@ def output_texts(cell: dict) -> list[str]:
 
 
 def english_runs(text: str) -> list[str]:
-    """Runs of three or more English words, ignoring URLs, identifiers, code and numbers."""
+    """Runs of three or more English words, ignoring URLs, identifiers, code, numbers and names.
+
+    A run of capitalised words only ("Hugging Face Hub", "GPU OpenAssistant Falcon SFT") is taken for names.
+    """
     cleaned = IGNORED.sub("  ", text)
-    return [" ".join(run.split()) for run in RUN.findall(cleaned)]
+    runs = [" ".join(run.split()) for run in RUN.findall(cleaned)]
+    return [run for run in runs if not all(word[0].isupper() for word in WORD.findall(run))]
 
 
 @lru_cache(maxsize=1)
