@@ -23,7 +23,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .errors import InvalidInput, UnknownModelError
-from .i18n import _, localized_columns
+from .i18n import N_, _, localized_columns
 
 DATA_DIR = Path(str(files("open_models").joinpath("data")))
 BENCHMARK_FILE = DATA_DIR / "measured" / "benchmark.json"
@@ -123,6 +123,28 @@ def _entry(row: dict[str, str]) -> ModelEntry:
         "gated": row["gated"] == "yes",
         "context_length": int(row["context_length"]) if row["context_length"] else None,
     })
+
+
+# The data files' column names (and the fields of the tables built from them), marked so that a table
+# shown in the course language has translated headers; the data itself keeps these English names.
+DATA_COLUMNS = (
+    N_("about"), N_("also_source"), N_("answers"), N_("area"), N_("base_config"), N_("base_hub_id"),
+    N_("base_model"), N_("baseline_per_vcpu"), N_("category"), N_("chat_variant"), N_("claim_source"),
+    N_("claimed_share_of_gpt3"), N_("config"), N_("context_length"), N_("criterion"), N_("data_may_leave"),
+    N_("description"), N_("detail"), N_("developer"), N_("embedding_params_m"), N_("engine"), N_("evidence"),
+    N_("fact"), N_("fails"), N_("family"), N_("fine_tune"), N_("gated"), N_("gguf_file"), N_("gguf_sha256"),
+    N_("hardware"), N_("how_found"), N_("hub_id"), N_("input_usd_per_mtok"), N_("instruct_hub_id"),
+    N_("instruction_tuned"), N_("kind_of_training"), N_("label"), N_("languages"), N_("library"), N_("licence"),
+    N_("license"), N_("license_type"), N_("machine"), N_("made_for"), N_("memory_gib"), N_("method"), N_("model"),
+    N_("name"), N_("note"), N_("note_source"), N_("number"), N_("offline_package"), N_("open_weights"),
+    N_("output_usd_per_mtok"), N_("params_b"), N_("prompt"), N_("provider"), N_("purpose"), N_("quality"),
+    N_("quality_metric"), N_("quality_source"), N_("released"), N_("retrieved"), N_("scorecard_name"), N_("section"),
+    N_("sizes"), N_("source"), N_("split"), N_("status"), N_("summary"), N_("surplus_usd_per_vcpu_hour"),
+    N_("tasks"), N_("text"), N_("tokens_b"), N_("tokens_per_day"), N_("trained_context"), N_("training_data"),
+    N_("training_retrieved"), N_("training_source"), N_("transformer_params_m"), N_("tuning"),
+    N_("ungated_alternative"), N_("url"), N_("usd_per_hour"), N_("vcpus"), N_("weights_trained"), N_("what"),
+    N_("why"),
+)
 
 
 @lru_cache(maxsize=1)

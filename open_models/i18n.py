@@ -34,7 +34,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "open_models"
 LANGUAGES = {"en": None, "zh": "zh_CN"}  # course language -> gettext catalog (None: the English source)
 ALIASES = {"zh_cn": "zh", "zh-cn": "zh", "zh-hans": "zh", "cn": "zh", "chinese": "zh", "english": "en"}
-CJK_FONT = "Noto Sans CJK SC"  # the Simplified Chinese face of the PyPI package noto-cjk-sans-otc
+CJK_FONT = "Noto Sans CJK SC"
+LABEL_WORDS = 4  # a table's text of up to four words is a label the catalog may translate  # the Simplified Chinese face of the PyPI package noto-cjk-sans-otc
 
 _state = {"language": "en", "translations": gettext.NullTranslations()}
 
@@ -102,14 +103,18 @@ def set_language(lang: str = "en") -> None:
 
 
 def translated_frame(frame):
-    """A copy of ``frame`` (DataFrame or Series) with headers, index labels and text values translated."""
+    """A copy of ``frame`` (DataFrame or Series) with headers, index labels and short text values translated.
+
+    Only labels of up to ``LABEL_WORDS`` words are looked up: a longer text in a table is data (a prompt
+    the model was given, its answer), shown as it is even when it happens to be a message of the helper.
+    """
     import pandas as pd
 
     if language() == "en":
         return frame
 
-    def label(value):
-        return _(value) if isinstance(value, str) and value else value
+    def label(value):  # headers and short values are labels; longer text (a prompt, an answer) is data
+        return _(value) if isinstance(value, str) and value and len(value.split()) <= LABEL_WORDS else value
 
     out = frame.copy()
     if isinstance(out, pd.DataFrame):

@@ -135,7 +135,9 @@ def glossary():
 
 
 def chinese_text() -> str:
+    """The Chinese edition: its Markdown files, its notebooks' cells, and the helper's Chinese messages."""
     texts = [p.read_text(encoding="utf-8") for p in ZH_DIR.glob("*.md") if p != GLOSSARY]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "open_models" / "locale").glob("*/LC_MESSAGES/*.po")]
     for path in sorted((ZH_DIR / "notebooks").rglob("*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         texts += [translations.cell_text(c) for c in cells]
