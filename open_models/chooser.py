@@ -25,7 +25,7 @@ from .catalog import ModelEntry, benchmark_results, get_entry, load_catalog
 from .errors import CourseError, HubUnavailable, InvalidInput
 from .evaluate import compare
 from .generation import LoadedModel, generate
-from .i18n import N_, _, columns, n_, translated_frame, wrap
+from .i18n import N_, _, columns, in_context, n_, translated_frame, wrap
 from .loading import available_bytes, bytes_needed, downloads_off, load_model
 from .openness import openness_score
 from .weights import entry_problem, model_dir
@@ -34,7 +34,6 @@ OPENNESS_MAX = 5.0  # five criteria; 1 per "yes", 0.5 per "partial"
 MULTILINGUAL = "multilingual"  # catalog marker: the card claims many languages without naming them
 ANY = N_("any")  # the widget's "no filter" choice (the value stays English; its label is translated)
 EMPTY_PROMPT = N_("Write a prompt in the box first: a question or an instruction for the model.")
-DEFAULT_PROMPT = N_("What is the capital of France?")
 CHINESE = "zh"  # the catalog's code for Chinese
 CHINESE_CHARACTERS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")  # CJK Unified Ideographs (and Extension A)
 LINE_WIDTH = 100  # messages are printed: no line wider than a notebook shows
@@ -491,7 +490,7 @@ class Chooser:
         self.offline = widgets.Checkbox(value=False, description=_("runs offline only"), indent=False)
         self.matches = widgets.Dropdown(options=[], description=_("pick"), layout=widgets.Layout(width="auto"), **fit)
         self.card = widgets.HTML()
-        self.prompt = widgets.Text(value=_(DEFAULT_PROMPT), description=_("prompt"),
+        self.prompt = widgets.Text(value=in_context("the chooser's first prompt", "What is the capital of France?"), description=_("prompt"),
                                    layout=widgets.Layout(flex="1 1 20em"), **fit)
         # Translators: the button's label; the chooser's messages say "press Run again".
         self.run = widgets.Button(description=_("Run"), button_style="primary", tooltip=_("Ask the picked model"))

@@ -34,8 +34,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "open_models"
 LANGUAGES = {"en": None, "zh": "zh_CN"}  # course language -> gettext catalog (None: the English source)
 ALIASES = {"zh_cn": "zh", "zh-cn": "zh", "zh-hans": "zh", "cn": "zh", "chinese": "zh", "english": "en"}
-CJK_FONT = "Noto Sans CJK SC"
-LABEL_WORDS = 4  # a table's text of up to four words is a label the catalog may translate  # the Simplified Chinese face of the PyPI package noto-cjk-sans-otc
+CJK_FONT = "Noto Sans CJK SC"  # the Simplified Chinese face of the PyPI package noto-cjk-sans-otc
 
 _state = {"language": "en", "translations": gettext.NullTranslations()}
 
@@ -53,6 +52,11 @@ def _(message: str) -> str:
 def translated(text: str) -> str:
     """A word or label of the helper (a table header, a component name) in the course language."""
     return _(text)
+
+
+def in_context(context: str, message: str) -> str:
+    """``message`` in the current language, as meant in ``context`` (gettext's pgettext)."""
+    return _state["translations"].pgettext(context, message)
 
 
 def n_(singular: str, plural: str, count: int) -> str:
@@ -103,18 +107,18 @@ def set_language(lang: str = "en") -> None:
 
 
 def translated_frame(frame):
-    """A copy of ``frame`` (DataFrame or Series) with headers, index labels and short text values translated.
+    """A copy of ``frame`` (DataFrame or Series) with headers, index labels and text values translated.
 
-    Only labels of up to ``LABEL_WORDS`` words are looked up: a longer text in a table is data (a prompt
-    the model was given, its answer), shown as it is even when it happens to be a message of the helper.
+    A text is translated when it is a message of the catalog. A message that could also be data in a table
+    (a prompt) is given a context with ``in_context``, so a table showing that prompt keeps it as it is.
     """
     import pandas as pd
 
     if language() == "en":
         return frame
 
-    def label(value):  # headers and short values are labels; longer text (a prompt, an answer) is data
-        return _(value) if isinstance(value, str) and value and len(value.split()) <= LABEL_WORDS else value
+    def label(value):
+        return _(value) if isinstance(value, str) and value else value
 
     out = frame.copy()
     if isinstance(out, pd.DataFrame):
@@ -127,7 +131,8 @@ def translated_frame(frame):
         if out.dtype == object:
             out = out.map(label)
     out.index = out.index.map(label) if not isinstance(out.index, pd.MultiIndex) else \
-        pd.MultiIndex.from_tuples([tuple(label(v) for v in t) for t in out.index], names=out.index.names)
+        pd.MultiIndex.from_tuples([tuple(label(v) for v in t) for t in out.index],
+                                  names=[label(name) for name in out.index.names])
     if out.index.name:
         out.index.name = label(out.index.name)
     if isinstance(out, pd.DataFrame) and out.columns.name:

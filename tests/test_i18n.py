@@ -159,3 +159,11 @@ def test_without_the_chinese_font_a_chart_would_miss_glyphs():
             figure.canvas.draw()
             plt.close(figure)
     assert [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_a_prompt_in_a_table_stays_as_given_while_the_chooser_offers_it_translated(chinese):
+    """The chooser's first prompt is a message in a context: a table of prompts shows what the model was asked."""
+    asked = pd.DataFrame({"prompt": ["What is the capital of France?"]})
+    assert i18n.translated_frame(asked).iloc[0, 0] == "What is the capital of France?"
+    offered = i18n.in_context("the chooser's first prompt", "What is the capital of France?")
+    assert i18n.columns(offered) > len(offered)  # Chinese

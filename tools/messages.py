@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "open_models"
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "open_models.pot"
-KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "in_context": ((1, "c"), 2)}
 FIELD = re.compile(r"\{([^{}:!]*)[^{}]*\}")
 
 
