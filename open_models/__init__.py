@@ -93,7 +93,7 @@ from .fine_tuning import (
 )
 from .generation import Generation, LoadedModel, generate, next_token_odds
 from .hub_search import FineTunes, find_finetunes
-from .i18n import fill, language, set_language, translated, translated_frame, wrap
+from .i18n import fill, ipython_shell, language, set_language, translated, translated_frame, wrap
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available
 from .loading import available_bytes, bytes_needed, cached_copy, hub_endpoint, load_model
 from .openness import (
@@ -115,11 +115,7 @@ def _show_course_errors_briefly() -> None:
 
     The message is wrapped to the width of the page (100 columns), so it reads without scrolling.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    shell = ipython_shell()
     if shell is None:
         return
 

@@ -220,14 +220,20 @@ def use_cjk_font() -> bool:
     return True
 
 
-def _show_tables_translated(on: bool) -> None:
-    """In IPython/Jupyter, display DataFrames and Series through ``translated_frame`` (or stop doing so)."""
+def ipython_shell():
+    """The running IPython/Jupyter shell, or None (plain Python, or IPython not installed)."""
     try:
-        import pandas as pd
         from IPython import get_ipython
     except ImportError:
-        return
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def _show_tables_translated(on: bool) -> None:
+    """In IPython/Jupyter, display DataFrames and Series through ``translated_frame`` (or stop doing so)."""
+    import pandas as pd
+
+    shell = ipython_shell()
     if shell is None:
         return
     pd.set_option("display.unicode.east_asian_width", on)  # columns line up when cells hold Chinese

@@ -4,6 +4,7 @@ This is the one place that validates the data: the package reads the files as th
 """
 
 import csv
+import importlib.util
 import json
 import math
 import re
@@ -18,6 +19,10 @@ from open_models import OPENNESS_CRITERIA, OPENNESS_POINTS, get_entry, model_ids
 from open_models.architecture import config_metadata, config_names
 from open_models.catalog import BENCHMARK_FILE, DATA_DIR, data_files, read_data, read_rows
 from open_models.openness import scorecard_models
+
+_spec = importlib.util.spec_from_file_location("translations", Path(__file__).resolve().parent.parent / "tools" / "translations.py")
+translations = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(translations)  # tools/translations.py: the glossary the Chinese columns follow
 
 URL = re.compile(r"^https://\S+$")
 HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
@@ -324,7 +329,6 @@ def test_every_catalog_id_is_a_valid_name():
 # read_data() shows X_zh under the name X after set_language("zh") (an empty twin keeps the English), so
 # a twin must say what X says, in Chinese, wherever X says something.
 
-GLOSSARY = Path(__file__).resolve().parent.parent / "translations" / "zh" / "TERMINOLOGY.md"
 IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 # ASCII punctuation touching a Chinese character: a Chinese sentence takes full-width ，；：！？（）
 HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:!?()]|[,;:!?()][\u4e00-\u9fff]")
@@ -362,19 +366,9 @@ def numbers(text: str) -> Counter:
     return found
 
 
-def glossary() -> list[tuple[str, list[str]]]:
-    """(term, variants marked wrong) for each row of the glossary the Chinese edition follows."""
-    rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and cells[1] and cells[1] != "中文" and not set(cells[1]) <= set("-"):
-            rows.append((cells[1], [v.strip() for v in re.split("[、,]", cells[2]) if v.strip()]))
-    return rows
-
-
 def twin_problems(name: str, header: list[str], rows: list[dict[str, str]]) -> list[str]:
     """Why the Chinese twins of one file do not stand in for their English columns (empty: they do)."""
-    problems, terms = [], glossary()
+    problems, terms = [], translations.glossary("zh")
     for twin in [column for column in header if column.endswith("_zh")]:
         english = twin.removesuffix("_zh")
         if english not in header:

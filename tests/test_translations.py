@@ -125,13 +125,7 @@ def test_the_link_checker_finds_a_broken_link():
 # --- the glossary ---------------------------------------------------------------------------------
 
 def glossary():
-    """(preferred term, [wrong variants]) for each row of the glossary's table."""
-    rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and cells[1] and cells[1] != "中文" and not set(cells[1]) <= set("-"):
-            rows.append((cells[1], [v.strip() for v in re.split("[、,]", cells[2]) if v.strip()]))
-    return rows
+    return translations.glossary("zh")
 
 
 def chinese_text() -> str:

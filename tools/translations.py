@@ -31,6 +31,16 @@ NBVAL_MARKER = re.compile(r"#\s*(NBVAL_\w+)")
 STRING_PLACEHOLDER = "<string>"
 
 
+def glossary(lang: str = "zh") -> list[tuple[str, list[str]]]:
+    """(preferred term, [wrong variants]) for each row of translations/<lang>/TERMINOLOGY.md's table."""
+    rows = []
+    for line in (ROOT / "translations" / lang / "TERMINOLOGY.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[1] and cells[1] != "中文" and not set(cells[1]) <= set("-"):
+            rows.append((cells[1], [v.strip() for v in re.split("[、,]", cells[2]) if v.strip()]))
+    return rows
+
+
 def translated_dir(lang: str) -> Path:
     return ROOT / "translations" / lang / "notebooks"
 
