@@ -93,7 +93,7 @@ from .fine_tuning import (
 )
 from .generation import Generation, LoadedModel, generate, next_token_odds
 from .hub_search import FineTunes, find_finetunes
-from .i18n import fill, ipython_shell, language, set_language, translated, translated_frame, wrap
+from .i18n import fill, language, set_language, translated, translated_frame
 from .llamacpp import LLAMACPP_INSTALL_HINT, llamacpp_available
 from .loading import available_bytes, bytes_needed, cached_copy, hub_endpoint, load_model
 from .openness import (
@@ -115,12 +115,14 @@ def _show_course_errors_briefly() -> None:
 
     The message is wrapped to the width of the page (100 columns), so it reads without scrolling.
     """
+    from .i18n import ipython_shell
+
     shell = ipython_shell()
     if shell is None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print("\n".join(wrap(f"{etype.__name__}: {value}", width=100)))
+        print(fill(f"{etype.__name__}: {value}", width=100))
 
     shell.set_custom_exc((CourseError,), handler)
 

@@ -25,7 +25,7 @@ from .catalog import ModelEntry, benchmark_results, get_entry, load_catalog
 from .errors import CourseError, HubUnavailable, InvalidInput
 from .evaluate import compare
 from .generation import LoadedModel, generate
-from .i18n import N_, _, columns, in_context, n_, translated_frame, wrap
+from .i18n import N_, _, columns, fill, in_context, n_, translated_frame
 from .loading import available_bytes, bytes_needed, downloads_off, load_model
 from .openness import openness_score
 from .weights import entry_problem, model_dir
@@ -363,7 +363,7 @@ def chinese_prompt_warning(entry: ModelEntry, prompt, catalog=None) -> str:
                  "its languages ({languages}), so expect a poor answer. For Chinese, pick a model whose card "
                  "lists zh, such as {better}.").format(
                      model=entry.id, languages=", ".join(entry.languages), better=better)
-    return "\n".join(wrap(text, LINE_WIDTH))
+    return fill(text, LINE_WIDTH)
 
 
 def ready_model(entry: ModelEntry, loaded: dict, allow_hub: bool, say: Callable[[str], None]) -> LoadedModel:

@@ -120,23 +120,21 @@ def translated_frame(frame):
     def label(value):
         return _(value) if isinstance(value, str) and value else value
 
+    def relabel(index):  # an Index or MultiIndex with its labels and names translated
+        if isinstance(index, pd.MultiIndex):
+            return pd.MultiIndex.from_tuples([tuple(map(label, t)) for t in index], names=list(map(label, index.names)))
+        return index.map(label).rename(label(index.name))
+
     out = frame.copy()
+    out.index = relabel(out.index)
     if isinstance(out, pd.DataFrame):
-        out.columns = out.columns.map(label) if not isinstance(out.columns, pd.MultiIndex) else \
-            pd.MultiIndex.from_tuples([tuple(label(v) for v in t) for t in out.columns])
+        out.columns = relabel(out.columns)
         for column in out.columns[out.dtypes.eq(object).to_numpy()]:
             out[column] = out[column].map(label)
     else:
         out.name = label(out.name)
         if out.dtype == object:
             out = out.map(label)
-    out.index = out.index.map(label) if not isinstance(out.index, pd.MultiIndex) else \
-        pd.MultiIndex.from_tuples([tuple(label(v) for v in t) for t in out.index],
-                                  names=[label(name) for name in out.index.names])
-    if out.index.name:
-        out.index.name = label(out.index.name)
-    if isinstance(out, pd.DataFrame) and out.columns.name:
-        out.columns.name = label(out.columns.name)
     return out
 
 

@@ -303,7 +303,7 @@ def _from_hub(entry: ModelEntry, dtype, allow_hub: bool):
             # Translators: {error} is the exception's type and first line, in English; the Chinese text
             # adds the sentence about a Hub mirror (HF_ENDPOINT) before {gated}.
             _("Could not get {hub_id} from the Hugging Face Hub ({error}).{gated}").format(
-                hub_id=entry.hub_id, error=f"{type(error).__name__}: {str(error).splitlines()[0][:160]}",
+                hub_id=entry.hub_id, error=_briefly(error),
                 gated=gated)
         ) from None
 
@@ -314,8 +314,7 @@ def _from_folder(entry: ModelEntry, folder, dtype):
         raise InvalidInput(_("folder must be the path of a downloaded model folder, as text; not {value!r}.").format(
             value=folder))
     path = Path(folder).expanduser()
-    missing = [name for name in ("config.json",) if not (path / name).is_file()]
-    if not path.is_dir() or missing or not any(path.glob("*.safetensors")):
+    if not (path / "config.json").is_file() or not any(path.glob("*.safetensors")):
         raise InvalidInput(_("{folder} is not a model folder: it needs config.json, the tokenizer's files and "
                              "*.safetensors weights (the course loads no other weight format).").format(folder=folder))
     check_fits(entry, dtype)
@@ -323,9 +322,12 @@ def _from_folder(entry: ModelEntry, folder, dtype):
         return _load_tokenizer(path), _load_weights(path, dtype)
     except (OSError, ValueError) as error:
         raise InvalidInput(_("Could not load {model} from {folder} ({error}). Is it the same model, downloaded "
-                             "completely?").format(model=entry.id, folder=folder,
-                                                   error=f"{type(error).__name__}: {str(error).splitlines()[0][:160]}")
-                           ) from None
+                             "completely?").format(model=entry.id, folder=folder, error=_briefly(error))) from None
+
+
+def _briefly(error: Exception) -> str:
+    """An exception as its type and the start of its first line, for a message."""
+    return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:160]}"
 
 
 def _gated_hint(entry: ModelEntry) -> str:
