@@ -84,6 +84,12 @@ class LazyMessage(UserString):
         return _(self.message)
 
 
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The translations of course language ``lang`` ("en": none), without switching to it."""
+    code = LANGUAGES[lang]
+    return gettext.NullTranslations() if code is None else gettext.translation(DOMAIN, LOCALE_DIR, [code], fallback=True)
+
+
 def set_language(lang: str = "en") -> None:
     """Make the helper speak ``lang``: "en" (English) or "zh" (简体中文); ``language()`` tells which.
 
@@ -97,10 +103,8 @@ def set_language(lang: str = "en") -> None:
     code = ALIASES.get(lang.strip().lower(), lang.strip().lower())
     if code not in LANGUAGES:
         raise InvalidInput(f"No language {lang!r} in the course. Use 'en' (English) or 'zh' (简体中文).")
-    catalog = LANGUAGES[code]
     _state["language"] = code
-    _state["translations"] = (gettext.NullTranslations() if catalog is None else
-                              gettext.translation(DOMAIN, LOCALE_DIR, languages=[catalog], fallback=True))
+    _state["translations"] = catalog(code)
     _show_tables_translated(code != "en")
     if code == "zh":
         use_cjk_font()

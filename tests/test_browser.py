@@ -34,11 +34,7 @@ RUN_ALL_TIMEOUT_S = 300
 
 def said(lang: str):
     """The chooser's words in ``lang``, from the package's catalog (the zh notebook calls set_language("zh"))."""
-    import gettext
-
-    if lang == "en":
-        return lambda text: text
-    return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[i18n.LANGUAGES[lang]]).gettext
+    return i18n.catalog(lang).gettext
 
 
 def before(template: str, field: str, **values) -> str:

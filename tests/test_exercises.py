@@ -10,7 +10,6 @@ The checks' behaviour (right answer passes, wrong answers get a message) is test
 tests/test_exercises_<module>.py; the shared mechanism is tested here.
 """
 
-import gettext
 import json
 import re
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from open_models.exercises.checking import PASSED, YOUR_TURN, exercise, verdict
-from open_models.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+from open_models.i18n import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = [ROOT / "notebooks", ROOT / "translations" / "zh" / "notebooks"]
@@ -31,7 +30,7 @@ def shown(message, chapter):
     """``message`` as the checks print it in ``chapter``'s edition (English, or the zh catalog's Chinese)."""
     if ROOT / "translations" / "zh" not in chapter.parents:
         return message
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES["zh"]], fallback=True).gettext(message)
+    return catalog("zh").gettext(message)
 
 
 def cells(path):
